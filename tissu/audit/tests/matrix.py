@@ -1,0 +1,3 @@
+from tests.matrix import OFFICE_ONLY, Row
+
+ROWS = [Row("audit:entry-list", OFFICE_ONLY)]

@@ -1,0 +1,637 @@
+"""Directory search: full text, facets with counts, relevance or name order, capped counts.
+
+Text goes through tissu.directory.search (unaccented French stems), both when stored and when
+queried; each query word becomes a 5-character stem prefix that must start a word of search_text.
+
+- SQLite: ``search_text LIKE 'term%' OR search_text LIKE '% term%'`` for each term (a scan: fine
+  at a city's scale).
+- PostgreSQL: ``to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple', 'term:* & …')``,
+  the exact expression of the GIN index of migration 0003. When that finds nothing, typos: the
+  folded query must be word-similar to the name (``search_name %> 'query'``, pg_trgm, the
+  gin_trgm_ops index of migration 0003), in the same count query.
+
+The page runs three queries whatever the data (count, facets, page; on PostgreSQL a text query adds
+the planner's estimate of how common its words are, see MODE_SCAN), and their cost is bounded:
+- the total is counted up to COUNT_LIMIT rows (beyond: "more than 1,000");
+- with a text query or a filter, a page is sorted from the matching rows (relevance or name), up to
+  COUNT_LIMIT matches; beyond, they come in the register's order (by id), read only until the page is
+  full; with neither, a page is read in the order of the name index;
+- the facets come in one query: the visible associations matching the text are read once (up to
+  FACET_LIMIT + 1 rows), then grouped once per facet; beyond FACET_LIMIT, the facet values are
+  offered without counts, from their small reference tables.
+"""
+
+# The facet and count queries are assembled from constants, table names and Django-compiled SQL; every
+# value the visitor sends is a query parameter.
+# ruff: noqa: S608
+
+import json
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Lower
+from django.utils.translation import gettext_lazy as _
+
+from tissu.directory import search
+from tissu.directory.models import Association, Audience, Neighbourhood, PriorityArea, RnaPosition, Theme
+
+PAGE_SIZE = 20
+MAP_PAGE_SIZE = 200
+COUNT_LIMIT = 1_000
+FACET_LIMIT = 1_000
+FUZZY_MIN_LENGTH = 4  # shorter queries have too few trigrams for a meaningful similarity
+# PostgreSQL: words that many associations use may be found faster by reading rows (LIKE on search_text,
+# stopping once a count or a page is complete) than through the GIN index, which collects every match
+# first (about 1 µs each: 100 ms for a word 100,000 associations use). Below this estimate, always the index.
+SCAN_MIN_WORD_MATCHES = 10_000
+
+# How the text is matched: the full-text index (PostgreSQL; SQLite always scans with LIKE), a scan with LIKE
+# (PostgreSQL, common words), or trigram similarity on the name (PostgreSQL, typos, when nothing matches).
+MODE_INDEX = "index"
+MODE_SCAN = "scan"
+MODE_FUZZY = "fuzzy"
+
+ORDER_RELEVANCE = "relevance"
+ORDER_NAME = "name"
+ORDER_REGISTER = "register"  # not a choice: the order of too many matches to sort
+
+STATUS_ACTIVE = "active"
+STATUS_DISSOLVED = "dissolved"
+STATUS_VERIFIED = "verified"
+STATUS_REMOVED = "removed"
+STATUS_LABELS = {
+    STATUS_ACTIVE: _("Active"),
+    STATUS_DISSOLVED: _("Dissolved or taken over"),
+    STATUS_VERIFIED: _("Verified by the city"),
+    STATUS_REMOVED: _("Removed from the register"),
+}
+# RNA positions behind each status ("removed" only for the associations office: never public).
+STATUS_POSITIONS = {
+    STATUS_ACTIVE: [RnaPosition.ACTIVE],
+    STATUS_DISSOLVED: [RnaPosition.DISSOLVED, RnaPosition.TAKEN_OVER],
+    STATUS_REMOVED: [RnaPosition.REMOVED],
+}
+
+# The columns a result row needs (the list, the map): big text fields such as the presentation stay behind.
+RESULT_FIELDS = [
+    "id", "slug", "name", "short_name", "object", "rna_id", "rna_position", "dissolution_date", "verified_at",
+    "office_street_number", "office_street_repetition", "office_street_type", "office_street_name",
+    "office_postcode", "office_city", "family_1", "family_2", "theme_1", "accepts_volunteers", "is_employer",
+    "latitude", "longitude", "search_name", "neighbourhood__name", "neighbourhood__slug",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What the visitor asked for; every field comes from the query string."""
+
+    q: str = ""
+    families: tuple[str, ...] = ()
+    neighbourhoods: tuple[str, ...] = ()  # slugs
+    qpvs: tuple[str, ...] = ()  # codes
+    audiences: tuple[str, ...] = ()  # slugs
+    employer: bool = False
+    volunteers: bool = False
+    statuses: tuple[str, ...] = ()
+    order: str = ""  # "" → relevance with a text query, name order without
+
+    @property
+    def terms(self) -> list[str]:
+        return search.query_terms(self.q)
+
+    @property
+    def effective_order(self) -> str:
+        if self.order in (ORDER_RELEVANCE, ORDER_NAME):
+            return self.order if self.terms else ORDER_NAME
+        return ORDER_RELEVANCE if self.terms else ORDER_NAME
+
+    def narrows(self) -> bool:
+        """Whether anything but the RNA position selects associations (then name order is not free)."""
+        return bool(
+            self.terms or self.families or self.neighbourhoods or self.qpvs or self.audiences
+            or self.employer or self.volunteers or STATUS_VERIFIED in self.statuses
+        )  # fmt: skip
+
+    def is_filtered(self) -> bool:
+        return bool(
+            self.q or self.families or self.neighbourhoods or self.qpvs or self.audiences
+            or self.employer or self.volunteers or self.statuses
+        )  # fmt: skip
+
+
+# --- Expressions ------------------------------------------------------------------------------------
+
+
+class _FullTextMatch(Func):
+    """to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple'::regconfig, %s): the index expression."""
+
+    arity = 2
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    arg_joiner = ") @@ to_tsquery('simple'::regconfig, "
+    output_field = BooleanField()
+
+
+class _WordSimilar(Func):
+    """search_name %> 'query': the query is word-similar to part of the name (pg_trgm, gin_trgm_ops index)."""
+
+    arity = 2
+    template = "%(expressions)s"
+    arg_joiner = " %%> "
+    output_field = BooleanField()
+
+
+def _is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _can_be_fuzzy(filters: "SearchFilters") -> bool:
+    return _is_postgresql() and bool(filters.terms) and len(search.fold(filters.q)) >= FUZZY_MIN_LENGTH
+
+
+def _text_condition(filters: "SearchFilters", *, mode: str = MODE_INDEX) -> Q:
+    """The text condition; ``mode`` says how (see MODE_*), all finding the same word starts but typos."""
+    if mode == MODE_FUZZY:
+        return Q(_WordSimilar(F("search_name"), Value(search.fold(filters.q))))
+    if mode == MODE_INDEX and _is_postgresql():
+        tsquery = " & ".join(f"{term}:*" for term in filters.terms)  # terms are [a-z0-9]+: nothing to escape
+        return Q(_FullTextMatch(F("search_text"), Value(tsquery)))
+    condition = Q()
+    for term in filters.terms:
+        condition &= Q(search_text__startswith=term) | Q(search_text__contains=f" {term}")
+    return condition
+
+
+def _relevance(filters: "SearchFilters", *, mode: str) -> list:
+    """Order by relevance: typo matches by similarity; others with names matching every term first."""
+    if mode == MODE_FUZZY:
+        similarity = Func(
+            Value(search.fold(filters.q)), F("search_name"), function="word_similarity", output_field=FloatField()
+        )
+        return [similarity.desc(), "search_name", "id"]
+    condition = Q()
+    for term in filters.terms:
+        condition &= Q(spaced_name__contains=f" {term}")
+    name_match = Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return [name_match, "search_name", "id"]
+
+
+# --- Filtering --------------------------------------------------------------------------------------
+
+
+def _visible(*, staff: bool) -> QuerySet[Association]:
+    """Removed associations and those the register forbids publishing are never public."""
+    queryset = Association.objects.all()
+    if not staff:
+        queryset = queryset.filter(publish_on_web=True).exclude(rna_position=RnaPosition.REMOVED)
+    return queryset
+
+
+def _positions(filters: "SearchFilters", *, staff: bool) -> list[str]:
+    positions = []
+    for status, values in STATUS_POSITIONS.items():
+        if status in filters.statuses and (status != STATUS_REMOVED or staff):
+            positions.extend(values)
+    return positions or [RnaPosition.ACTIVE]
+
+
+def _conditions(filters: "SearchFilters", *, staff: bool, mode: str = MODE_INDEX) -> dict[str, Q]:
+    """One condition per filter, by name."""
+    conditions: dict[str, Q] = {}
+    if filters.terms:
+        conditions["q"] = _text_condition(filters, mode=mode)
+    if filters.families:
+        conditions["family"] = Q(family_1__in=filters.families) | Q(family_2__in=filters.families)
+    if filters.neighbourhoods:
+        conditions["neighbourhood"] = Q(neighbourhood__slug__in=filters.neighbourhoods)
+    if filters.qpvs:
+        conditions["qpv"] = Q(qpv__code__in=filters.qpvs)
+    if filters.audiences:
+        # A subquery rather than a join: one row per association, whatever its number of publics.
+        through = Association.audiences.through.objects.filter(audience__slug__in=filters.audiences)
+        conditions["audience"] = Q(pk__in=through.values("association_id"))
+    if filters.employer:
+        conditions["employer"] = Q(is_employer=True)
+    if filters.volunteers:
+        conditions["volunteers"] = Q(accepts_volunteers=True)
+    status = Q(rna_position__in=_positions(filters, staff=staff))
+    if STATUS_VERIFIED in filters.statuses:
+        status &= Q(verified_at__isnull=False)
+    conditions["status"] = status
+    return conditions
+
+
+def _filtered(filters: "SearchFilters", *, staff: bool, mode: str = MODE_INDEX) -> QuerySet[Association]:
+    queryset = _visible(staff=staff)
+    for condition in _conditions(filters, staff=staff, mode=mode).values():
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def association_search(
+    *, filters: "SearchFilters", staff: bool = False, mode: str = MODE_INDEX
+) -> QuerySet[Association]:
+    """The matching associations, in name order (search_results applies relevance when it is affordable)."""
+    return _filtered(filters, staff=staff, mode=mode).order_by("search_name", "id")
+
+
+def _prefers_scan(filters: "SearchFilters", *, staff: bool, located: bool) -> bool:
+    """Whether reading rows until a page is full beats the full-text index, from the planner's estimates
+    (one EXPLAIN, no scan): the visible rows, those matching the words, those matching everything."""
+    visible = _visible(staff=staff)
+    everything = association_search(filters=filters, staff=staff)
+    if located:
+        everything = everything.filter(latitude__isnull=False, longitude__isnull=False)
+    parts = [
+        _sql(queryset.order_by().values("pk"))
+        for queryset in (visible, visible.filter(_text_condition(filters)), everything)
+    ]
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) p{index}" for index, (part, _) in enumerate(parts))
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", tuple(param for _, params in parts for param in params))
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    rows, words, matches = (max(int(sub["Plan Rows"]), 1) for sub in plan[0]["Plan"]["Plans"])
+    # The index collects every row matching the words (about 1 µs each); a scan reads rows until
+    # COUNT_LIMIT + 1 match everything (a LIKE on search_text: about 0.4 µs a row).
+    scanned = rows * min(1.0, (COUNT_LIMIT + 1) / matches)
+    return words >= SCAN_MIN_WORD_MATCHES and scanned * 0.4 < words * 1.0
+
+
+def _count(filters: "SearchFilters", *, staff: bool, located: bool) -> tuple[int, str]:
+    """(matches counted up to COUNT_LIMIT + 1, the text mode to search with).
+
+    On PostgreSQL, a word that many associations use can be cheaper to find by reading rows until enough
+    match (MODE_SCAN) than through the index, which must collect every match first; the planner's
+    estimates decide (_prefers_scan). When the full text finds nothing, the same query counts the typo matches: the
+    CASE runs its subquery only then."""
+    mode = MODE_INDEX
+    if _is_postgresql() and filters.terms and _prefers_scan(filters, staff=staff, located=located):
+        mode = MODE_SCAN
+
+    def limited(mode: str) -> tuple[str, tuple]:
+        queryset = association_search(filters=filters, staff=staff, mode=mode)
+        if located:
+            queryset = queryset.filter(latitude__isnull=False, longitude__isnull=False)
+        return _sql(queryset.order_by().values("pk")[: COUNT_LIMIT + 1])
+
+    exact_sql, exact_params = limited(mode)
+    if _can_be_fuzzy(filters):
+        fuzzy_sql, fuzzy_params = limited(MODE_FUZZY)
+        sql = (
+            f"SELECT c.n, CASE WHEN c.n = 0 THEN (SELECT COUNT(*) FROM ({fuzzy_sql}) t) ELSE 0 END "
+            f"FROM (SELECT COUNT(*) AS n FROM ({exact_sql}) e) c"
+        )
+        params = fuzzy_params + exact_params
+    else:
+        sql, params = f"SELECT COUNT(*), 0 FROM ({exact_sql}) e", exact_params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        exact, fuzzy = cursor.fetchone()
+    return (fuzzy, MODE_FUZZY) if not exact and fuzzy else (exact, mode)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (capped: see _count) instead of running COUNT(*) itself."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+# --- Facets -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int | None
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str  # the query-string parameter
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+    multiple: bool = True
+    total: int | None = None  # for "flags": the number of results, when counted
+
+    @property
+    def has_selection(self) -> bool:
+        return any(value.selected for value in self.values)
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+# Each row of the facets query: (facet, value, label, n, n_verified, n_employer, n_volunteers, kind), where
+# kind is "ref" (a value from a reference table, n = 0), "count" (a counted value) or "total" (the size of
+# the base set, up to FACET_LIMIT + 1: beyond FACET_LIMIT the counts are not complete and are not shown).
+_ROW = "SELECT {facet} AS facet, {value} AS value, {label} AS label, {n} AS n, {extra}, '{kind}' AS kind"
+_BASE_COLUMNS = [
+    "id", "family_1", "family_2", "neighbourhood_id", "qpv_id", "rna_position", "verified_at", "is_employer",
+    "accepts_volunteers",
+]  # fmt: skip
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _in(column: str, values) -> tuple[str, tuple]:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", tuple(values)
+
+
+def _base_conditions(filters: SearchFilters, *, staff: bool) -> dict[str, tuple[str, tuple]]:
+    """The facet filters as SQL over the base set's columns (alias b), one per facet."""
+    true = "TRUE" if _is_postgresql() else "1"
+    conditions: dict[str, tuple[str, tuple]] = {}
+    if filters.families:
+        first, params_1 = _in("b.family_1", filters.families)
+        second, params_2 = _in("b.family_2", filters.families)
+        conditions["family"] = (f"({first} OR {second})", params_1 + params_2)
+    if filters.neighbourhoods:
+        sql, params = _in("slug", filters.neighbourhoods)
+        conditions["neighbourhood"] = (
+            f"b.neighbourhood_id IN (SELECT id FROM {Neighbourhood._meta.db_table} WHERE {sql})",
+            params,
+        )
+    if filters.qpvs:
+        sql, params = _in("code", filters.qpvs)
+        conditions["qpv"] = (f"b.qpv_id IN (SELECT id FROM {PriorityArea._meta.db_table} WHERE {sql})", params)
+    if filters.audiences:
+        sql, params = _in("a.slug", filters.audiences)
+        through = Association.audiences.through._meta.db_table
+        conditions["audience"] = (
+            f"b.id IN (SELECT t.association_id FROM {through} t JOIN {Audience._meta.db_table} a "
+            f"ON a.id = t.audience_id WHERE {sql})",
+            params,
+        )
+    if filters.employer:
+        conditions["employer"] = (f"b.is_employer = {true}", ())
+    if filters.volunteers:
+        conditions["volunteers"] = (f"b.accepts_volunteers = {true}", ())
+    sql, params = _in("b.rna_position", _positions(filters, staff=staff))
+    if STATUS_VERIFIED in filters.statuses:
+        sql += " AND b.verified_at IS NOT NULL"
+    conditions["status"] = (f"({sql})", params)
+    return conditions
+
+
+def _where(conditions: dict[str, tuple[str, tuple]], *, without: str = "") -> tuple[str, tuple]:
+    parts = [(sql, params) for name, (sql, params) in conditions.items() if name != without]
+    if not parts:
+        return "", ()
+    return " WHERE " + " AND ".join(sql for sql, _ in parts), tuple(p for _, params in parts for p in params)
+
+
+def _reference_parts() -> list[tuple[str, tuple]]:
+    """The facet values from the small reference tables: their labels, and what to offer without counts."""
+    parts = []
+    for facet, queryset, value, label in (
+        ("family", Theme.objects.filter(code=F("family_code")), "code", "label"),
+        ("neighbourhood", Neighbourhood.objects.all(), "slug", "name"),
+        ("qpv", PriorityArea.objects.all(), "code", "name"),
+        ("audience", Audience.objects.all(), "slug", "name"),
+    ):
+        inner, params = _sql(queryset.order_by().values(value, label))
+        select = _ROW.format(
+            facet=f"'{facet}'", value=f"g.{_q(value)}", label=f"g.{_q(label)}", n="0", extra="0, 0, 0", kind="ref"
+        )
+        parts.append((f"{select} FROM ({inner}) g", params))
+    return parts
+
+
+def _count_parts(filters: SearchFilters, *, staff: bool) -> list[tuple[str, tuple]]:
+    """One GROUP BY per facet over the base set b, each leaving out the facet's own filter (disjunctive
+    facets: with one neighbourhood ticked, the others keep their counts and can be added)."""
+    conditions = _base_conditions(filters, staff=staff)
+    zero = "0, 0, 0"
+    parts = [
+        (_ROW.format(facet="'total'", value="''", label="''", n="COUNT(*)", extra=zero, kind="total") + " FROM b", ())
+    ]
+    # Theme families: an association counts once in each of its (at most two) families.
+    where, params = _where(conditions, without="family")
+    select = _ROW.format(facet="'family'", value="s.fam", label="''", n="COUNT(*)", extra=zero, kind="count")
+    parts.append(
+        (
+            f"{select} FROM (SELECT CASE WHEN k.n = 1 THEN b.family_1 ELSE b.family_2 END AS fam "
+            f"FROM b CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k{where}) s WHERE s.fam <> '' GROUP BY s.fam",
+            params,
+        )
+    )
+    for facet, table, column, key in (
+        ("neighbourhood", Neighbourhood._meta.db_table, "neighbourhood_id", "slug"),
+        ("qpv", PriorityArea._meta.db_table, "qpv_id", "code"),
+    ):
+        where, params = _where(conditions, without=facet)
+        select = _ROW.format(facet=f"'{facet}'", value=f"r.{key}", label="''", n="COUNT(*)", extra=zero, kind="count")
+        parts.append((f"{select} FROM b JOIN {table} r ON r.id = b.{column}{where} GROUP BY r.{key}", params))
+    where, params = _where(conditions, without="audience")
+    through = Association.audiences.through._meta.db_table
+    select = _ROW.format(facet="'audience'", value="a.slug", label="''", n="COUNT(*)", extra=zero, kind="count")
+    parts.append(
+        (
+            f"{select} FROM b JOIN {through} t ON t.association_id = b.id "
+            f"JOIN {Audience._meta.db_table} a ON a.id = t.audience_id{where} GROUP BY a.slug",
+            params,
+        )
+    )
+    # Status: by RNA position, with the verified ones.
+    where, params = _where(conditions, without="status")
+    extra = "SUM(CASE WHEN b.verified_at IS NOT NULL THEN 1 ELSE 0 END), 0, 0"
+    select = _ROW.format(facet="'status'", value="b.rna_position", label="''", n="COUNT(*)", extra=extra, kind="count")
+    parts.append((f"{select} FROM b{where} GROUP BY b.rna_position", params))
+    # Employer and looking for volunteers: single checkboxes, counted within the results.
+    where, params = _where(conditions)
+    true = "TRUE" if _is_postgresql() else "1"
+    extra = (
+        f"0, SUM(CASE WHEN b.is_employer = {true} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN b.accepts_volunteers = {true} THEN 1 ELSE 0 END)"
+    )
+    select = _ROW.format(facet="'flags'", value="''", label="''", n="COUNT(*)", extra=extra, kind="count")
+    parts.append((f"{select} FROM b{where}", params))
+    return parts
+
+
+def _facet_rows(filters: SearchFilters, *, staff: bool, mode: str) -> list[tuple]:
+    """Every facet in one round trip. The base set b (visible associations matching the text, any
+    status, no facet filter) is read once, up to FACET_LIMIT + 1 rows, then grouped once per facet."""
+    base = _visible(staff=staff)
+    if filters.terms:
+        base = base.filter(_text_condition(filters, mode=mode))
+    base_sql, base_params = _sql(base.order_by().values(*_BASE_COLUMNS)[: FACET_LIMIT + 1])
+    parts = _count_parts(filters, staff=staff) + _reference_parts()
+    materialized = "MATERIALIZED " if _is_postgresql() or connection.Database.sqlite_version_info >= (3, 35) else ""
+    # Only constants and Django-compiled SQL are pasted together; every value is a parameter.
+    union = " UNION ALL ".join(f"SELECT * FROM ({part}) p{index}" for index, (part, _) in enumerate(parts))
+    sql = f"WITH b AS {materialized}({base_sql}) {union}"
+    params = base_params + tuple(param for _, part_params in parts for param in part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def search_facets(*, filters: SearchFilters, staff: bool = False, mode: str = MODE_INDEX) -> tuple[list[Facet], bool]:
+    """The facets, in one query: with counts when at most FACET_LIMIT visible associations match the text
+    (whatever the facet filters), else their values without counts."""
+    labels: dict[str, dict[str, str]] = {}
+    counts: dict[str, dict[str, tuple]] = {}
+    counted = True
+    for facet, value, label, n, *extra, kind in _facet_rows(filters, staff=staff, mode=mode):
+        if kind == "ref":
+            labels.setdefault(facet, {})[value] = label
+        elif kind == "total":
+            counted = n <= FACET_LIMIT
+        else:
+            counts.setdefault(facet, {})[value] = (n, *(number or 0 for number in extra))
+    selected = {
+        "family": set(filters.families),
+        "neighbourhood": set(filters.neighbourhoods),
+        "qpv": set(filters.qpvs),
+        "audience": set(filters.audiences),
+    }
+    titles = {
+        "family": _("Theme"),
+        "neighbourhood": _("Neighbourhood"),
+        "qpv": _("Priority neighbourhood (QPV)"),
+        "audience": _("Publics served"),
+    }
+    facets = []
+    for name, title in titles.items():
+        is_counted = counted
+        facet_counts = counts.get(name, {})
+        known = labels.get(name, {})
+        values = []
+        for value, label in known.items():
+            count = facet_counts.get(value, (0,))[0] if is_counted else None
+            if count == 0 and value not in selected[name]:
+                continue  # nothing to find there: not offered
+            values.append(FacetValue(value=value, label=label, count=count, selected=value in selected[name]))
+        # A selected value unknown to the reference table still shows, so that it can be unticked.
+        values += [FacetValue(value, value, 0 if is_counted else None, True) for value in selected[name] - known.keys()]
+        values.sort(key=lambda item: (-(item.count or 0), item.label.casefold()))
+        facets.append(Facet(name=name, label=title, values=values))
+    facets.append(_status_facet(filters, counts.get("status", {}), staff=staff, counted=counted))
+    facets.append(_flag_facet(filters, counts.get("flags", {}).get(""), counted=counted))
+    return facets, counted
+
+
+def _status_facet(filters: SearchFilters, per_position: dict[str, tuple], *, staff: bool, counted: bool) -> Facet:
+    positions = set(_positions(filters, staff=staff))
+    statuses = [STATUS_ACTIVE, STATUS_DISSOLVED] + ([STATUS_REMOVED] if staff else [])
+    values = []
+    for status in statuses:
+        count = sum(per_position.get(p, (0,))[0] for p in STATUS_POSITIONS[status]) if counted else None
+        values.append(FacetValue(status, str(STATUS_LABELS[status]), count, status in filters.statuses))
+    verified = sum(row[1] for position, row in per_position.items() if position in positions) if counted else None
+    values.append(
+        FacetValue(STATUS_VERIFIED, str(STATUS_LABELS[STATUS_VERIFIED]), verified, STATUS_VERIFIED in filters.statuses)
+    )
+    return Facet(name="status", label=_("Status"), values=values)
+
+
+def _flag_facet(filters: SearchFilters, row: tuple | None, *, counted: bool) -> Facet:
+    """Looking for volunteers, employer: single checkboxes, counted within the results."""
+    row = row or (0, 0, 0, 0)
+    return Facet(
+        name="flags",
+        label=_("Other criteria"),
+        multiple=False,
+        total=row[0] if counted else None,
+        values=[
+            FacetValue("volunteers", str(_("Looking for volunteers")), row[3] if counted else None, filters.volunteers),
+            FacetValue("employer", str(_("Employer")), row[2] if counted else None, filters.employer),
+        ],
+    )
+
+
+# --- The result page --------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchResults:
+    page: Page
+    facets: list[Facet]
+    total: int  # up to COUNT_LIMIT
+    is_capped: bool  # more than COUNT_LIMIT matches: the total is a lower bound
+    facets_counted: bool
+    order: str  # the order actually used
+    fuzzy: bool  # nothing matched the words exactly: these are names close to the query (typos)
+
+
+def search_results(
+    *,
+    filters: SearchFilters,
+    page_number,
+    staff: bool = False,
+    per_page: int = PAGE_SIZE,
+    with_facets: bool = True,
+    located: bool = False,
+) -> SearchResults:
+    """One page of results: count, facets, page (plus an estimate on PostgreSQL with text), whatever the data.
+    ``located`` keeps the associations that have coordinates (the map)."""
+    counted, mode = _count(filters, staff=staff, located=located)
+    total, is_capped = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
+    facets, facets_counted = search_facets(filters=filters, staff=staff, mode=mode) if with_facets else ([], False)
+    if facets_counted and is_capped:
+        # The facets counted every match (up to FACET_LIMIT): the exact total comes for free.
+        [flags] = [facet for facet in facets if facet.name == "flags"]
+        total, is_capped = flags.total, False
+    rows = association_search(filters=filters, staff=staff, mode=mode)
+    if located:
+        rows = rows.filter(latitude__isnull=False, longitude__isnull=False)
+    rows = rows.select_related("neighbourhood").only(*RESULT_FIELDS)
+    order = filters.effective_order
+    if filters.narrows() and is_capped:
+        # Too many matches to sort them all (at national scale a common word or a theme matches 100,000
+        # rows): they come in the register's order, read only until the page is full. The page says so.
+        order = ORDER_REGISTER
+        rows = rows.order_by("id")
+    elif order == ORDER_RELEVANCE:
+        rows = rows.annotate(spaced_name=Concat(Value(" "), "search_name")).order_by(*_relevance(filters, mode=mode))
+    elif filters.narrows():
+        # Matches are sorted from the matching rows, never by walking the name index: names are correlated
+        # with words and themes ("Tennis club…" all sit under T, sports clubs rarely under A), so such a walk
+        # can read most of the table before it finds a page of matches.
+        rows = rows.order_by(Lower("search_name"), "id")
+    page = CountedPaginator(rows, per_page, count=total).get_page(page_number)
+    return SearchResults(
+        page=page,
+        facets=facets,
+        total=total,
+        is_capped=is_capped,
+        facets_counted=facets_counted,
+        order=order,
+        fuzzy=mode == MODE_FUZZY,
+    )
+
+
+def office_address(association: Association) -> str:
+    """The registered office on one line ("12 bis rue Victor Hugo, 91999 Bellerive-sur-Orge"), placeholders left out."""
+
+    def clean(value: str) -> str:
+        return " ".join(value.replace("_", " ").split())
+
+    street = " ".join(
+        part
+        for part in (
+            clean(association.office_street_number),
+            clean(association.office_street_repetition).lower(),
+            clean(association.office_street_type).lower(),
+            clean(association.office_street_name),
+        )
+        if part
+    )
+    town = " ".join(part for part in (clean(association.office_postcode), clean(association.office_city)) if part)
+    return ", ".join(part for part in (street, town) if part)

@@ -1,0 +1,380 @@
+"""The directory's list: full text, facets with counts, order, pagination, htmx, query counts."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tissu.directory import search_selectors
+from tissu.directory.models import Audience, Neighbourhood, PriorityArea
+from tissu.directory.search_selectors import SearchFilters, search_facets, search_results
+
+pytestmark = pytest.mark.django_db
+URL = reverse("directory:association-list")
+
+
+@pytest.fixture(autouse=True)
+def english_pages(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+def names(response) -> list[str]:
+    return [association.name for association in response.context["results"].page]
+
+
+def found(**filters) -> list[str]:
+    results = search_results(filters=SearchFilters(**filters), page_number=1, per_page=100)
+    return [association.name for association in results.page]
+
+
+def facet(facets, name) -> dict:
+    [match] = [item for item in facets if item.name == name]
+    return {value.value: value.count for value in match.values}
+
+
+# --- Full text ----------------------------------------------------------------------------------------
+
+
+def test_it_finds_an_association_by_a_word_of_its_name(client, make_association):
+    make_association("Club de judo de Bellerive")
+    make_association("Chorale des Coteaux")
+    response = client.get(URL, {"q": "judo"})
+    assert response.status_code == 200
+    assert names(response) == ["Club de judo de Bellerive"]
+    assert "Club de judo de Bellerive" in response.content.decode()
+
+
+def test_it_ignores_accents_and_case(make_association):
+    make_association("THÉÂTRE DES TILLEULS")
+    assert found(q="theatre") == ["THÉÂTRE DES TILLEULS"]
+    assert found(q="Théâtre") == ["THÉÂTRE DES TILLEULS"]
+
+
+def test_a_word_finds_its_other_forms(make_association):
+    make_association("Union sportive de Bellerive")
+    make_association("Sport pour tous")
+    assert sorted(found(q="sportives")) == ["Sport pour tous", "Union sportive de Bellerive"]
+    assert sorted(found(q="sport")) == ["Sport pour tous", "Union sportive de Bellerive"]
+
+
+def test_a_partial_word_finds_words_starting_with_it(make_association):
+    make_association("Les Randonneurs de l'Orge")
+    assert found(q="rando") == ["Les Randonneurs de l'Orge"]
+
+
+def test_a_word_must_start_a_word_not_sit_inside_one(make_association):
+    make_association("Sport pour tous")
+    make_association("Port de plaisance")
+    assert found(q="port") == ["Port de plaisance"]
+
+
+def test_every_word_of_the_query_must_match(make_association):
+    make_association("Club de judo de Bellerive")
+    make_association("Club de tennis de Bellerive")
+    assert found(q="club judo") == ["Club de judo de Bellerive"]
+    assert found(q="judo tennis") == []
+
+
+def test_it_searches_the_short_name_the_object_and_the_keywords(make_association):
+    make_association("Association A1", short_name="USB")
+    make_association("Association A2", object="Promouvoir la pratique de la pétanque")
+    make_association("Association A3", keywords="boules, convivialité")
+    assert found(q="usb") == ["Association A1"]
+    assert found(q="petanque") == ["Association A2"]
+    assert found(q="boules") == ["Association A3"]
+
+
+def test_stop_words_alone_list_everything(make_association):
+    make_association("Chorale des Coteaux")
+    assert found(q="les associations") == ["Chorale des Coteaux"]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_on_postgresql_a_typo_finds_close_names_when_nothing_matches(client, make_association):
+    make_association("Chorale de Bellerive")
+    make_association("Club de judo")
+    response = client.get(URL, {"q": "chorrale"})  # its prefix "chorr" starts no word
+    assert names(response) == ["Chorale de Bellerive"]
+    assert response.context["results"].fuzzy
+    assert "these names come close" in response.content.decode()
+    assert names(client.get(URL, {"q": "judo"})) == ["Club de judo"]  # exact matches: no close names
+
+
+@pytest.mark.parametrize("scan", [True, False])
+def test_common_and_rare_words_find_the_same_associations(make_association, monkeypatch, scan):
+    """PostgreSQL reads common words by scanning and rare ones through the index: same results."""
+    monkeypatch.setattr(search_selectors, "_prefers_scan", lambda filters, staff, located: scan)
+    make_association("Union sportive de Bellerive", object="Football et futsal")
+    make_association("Sport pour tous")
+    make_association("Transports solidaires")
+    assert sorted(found(q="sportives")) == ["Sport pour tous", "Union sportive de Bellerive"]
+    assert found(q="futsal union") == ["Union sportive de Bellerive"]
+    assert found(q="transp") == ["Transports solidaires"]
+
+
+# --- Scope --------------------------------------------------------------------------------------------
+
+
+def test_it_lists_active_associations_by_default(client, make_association):
+    make_association("Active club")
+    make_association("Dissolved club", rna_position="D")
+    make_association("Taken over club", rna_position="R")
+    make_association("Removed club", rna_position="S")
+    assert names(client.get(URL)) == ["Active club"]
+    assert names(client.get(URL, {"status": "dissolved"})) == ["Dissolved club", "Taken over club"]
+    assert names(client.get(URL, {"status": ["active", "dissolved"]})) == [
+        "Active club",
+        "Dissolved club",
+        "Taken over club",
+    ]
+
+
+def test_removed_associations_and_those_not_to_publish_are_never_public(client, make_association):
+    make_association("Removed club", rna_position="S")
+    make_association("Unpublished club", publish_on_web=False)
+    for params in ({}, {"status": "removed"}, {"status": ["active", "dissolved", "removed"]}, {"q": "club"}):
+        assert names(client.get(URL, params)) == []
+
+
+def test_the_associations_office_can_list_removed_associations(client, staff, make_association):
+    make_association("Removed club", rna_position="S")
+    make_association("Unpublished club", publish_on_web=False)
+    client.force_login(staff)
+    assert names(client.get(URL, {"status": "removed"})) == ["Removed club"]
+    assert names(client.get(URL, {"q": "club"})) == ["Unpublished club"]
+
+
+def test_verified_keeps_the_associations_the_city_verified(client, make_association):
+    make_association("Verified club", verified_at=timezone.now())
+    make_association("Other club")
+    make_association("Verified but dissolved", verified_at=timezone.now(), rna_position="D")
+    assert names(client.get(URL, {"status": "verified"})) == ["Verified club"]
+    assert names(client.get(URL, {"status": ["verified", "dissolved"]})) == ["Verified but dissolved"]
+
+
+# --- Facets -------------------------------------------------------------------------------------------
+
+
+def test_a_theme_family_counts_each_association_once(make_association):
+    make_association("Judo et culture", theme_1="011140", theme_2="006030")  # sports + culture
+    make_association("Judo et tennis", theme_1="011140", theme_2="011170")  # sports twice
+    make_association("Chorale", theme_1="006030")
+    facets, counted = search_facets(filters=SearchFilters())
+    assert counted
+    assert facet(facets, "family") == {"011000": 2, "006000": 2}
+    [families] = [item for item in facets if item.name == "family"]
+    assert {value.label for value in families.values} == {
+        "sports, activités de plein air",
+        "culture, pratiques d’activités artistiques, culturelles",
+    }
+
+
+def test_filtering_on_a_family_uses_both_themes(client, make_association):
+    make_association("Judo et culture", theme_1="011140", theme_2="006030")
+    make_association("Chorale", theme_1="006030")
+    make_association("Tennis", theme_1="011170")
+    assert names(client.get(URL, {"family": "006000"})) == ["Chorale", "Judo et culture"]
+    assert names(client.get(URL, {"family": ["006000", "011000"]})) == ["Chorale", "Judo et culture", "Tennis"]
+
+
+def test_facet_counts_follow_the_text_and_the_other_filters(make_association):
+    centre = Neighbourhood.objects.create(name="Centre", slug="centre")
+    make_association("Club de judo", theme_1="011140", neighbourhood=centre, accepts_volunteers=True)
+    make_association("Club de tennis", theme_1="011170")
+    make_association("Chorale", theme_1="006030", neighbourhood=centre, is_employer=True)
+    facets, _ = search_facets(filters=SearchFilters(q="club"))
+    assert facet(facets, "family") == {"011000": 2}
+    assert facet(facets, "neighbourhood") == {"centre": 1}
+    assert facet(facets, "flags") == {"volunteers": 1, "employer": 0}
+    facets, _ = search_facets(filters=SearchFilters(neighbourhoods=("centre",)))
+    assert facet(facets, "family") == {"011000": 1, "006000": 1}
+    assert facet(facets, "flags") == {"volunteers": 1, "employer": 1}
+
+
+def test_a_facet_keeps_counting_its_other_values_when_one_is_ticked(make_association):
+    centre = Neighbourhood.objects.create(name="Centre", slug="centre")
+    gare = Neighbourhood.objects.create(name="La Gare", slug="gare")
+    Neighbourhood.objects.create(name="Nobody there", slug="empty")
+    make_association("A", neighbourhood=centre)
+    make_association("B", neighbourhood=gare)
+    make_association("C", neighbourhood=gare)
+    facets, _ = search_facets(filters=SearchFilters(neighbourhoods=("centre",)))
+    values = {value.value: (value.count, value.selected) for value in facets[1].values}
+    assert values == {"centre": (1, True), "gare": (2, False)}  # a value without associations is not offered
+
+
+def test_qpv_audience_employer_and_volunteer_filters(client, make_association):
+    qpv = PriorityArea.objects.create(code="QN09101M", name="Les Tilleuls")
+    youth = Audience.objects.create(name="Jeunes", slug="jeunes")
+    seniors = Audience.objects.create(name="Seniors", slug="seniors")
+    first = make_association("In the QPV", qpv=qpv, is_employer=True, employee_fte=Decimal("2.5"))
+    second = make_association("For the young", accepts_volunteers=True)
+    first.audiences.add(youth, seniors)
+    second.audiences.add(youth)
+    assert names(client.get(URL, {"qpv": "QN09101M"})) == ["In the QPV"]
+    assert names(client.get(URL, {"audience": "jeunes"})) == ["For the young", "In the QPV"]
+    assert names(client.get(URL, {"audience": ["jeunes", "seniors"]})) == ["For the young", "In the QPV"]
+    assert names(client.get(URL, {"employer": "1"})) == ["In the QPV"]
+    assert names(client.get(URL, {"volunteers": "1"})) == ["For the young"]
+    facets, _ = search_facets(filters=SearchFilters())
+    assert facet(facets, "audience") == {"jeunes": 2, "seniors": 1}
+    assert facet(facets, "qpv") == {"QN09101M": 1}
+
+
+def test_status_counts_cover_every_position_the_visitor_may_see(make_association):
+    make_association("A1")
+    make_association("A2", verified_at=timezone.now())
+    make_association("D1", rna_position="D")
+    make_association("S1", rna_position="S")
+    facets, _ = search_facets(filters=SearchFilters())
+    assert facet(facets, "status") == {"active": 2, "dissolved": 1, "verified": 1}
+    facets, _ = search_facets(filters=SearchFilters(), staff=True)
+    assert facet(facets, "status") == {"active": 2, "dissolved": 1, "removed": 1, "verified": 1}
+
+
+def test_the_page_shows_facets_with_labels_and_counts(client, make_association):
+    Neighbourhood.objects.create(name="Le Plateau", slug="plateau")
+    make_association("Club de judo", theme_1="011140", neighbourhood=Neighbourhood.objects.get())
+    html = client.get(URL).content.decode()
+    assert re.search(r'name="family" value="011000"[^>]*>\s*<label[^>]*>Sports, activités de plein air', html)
+    assert re.search(r"Le Plateau <span class=\"facet-count\">\(1\)</span>", html)
+
+
+def test_above_the_facet_limit_values_are_offered_without_counts(client, make_association, monkeypatch):
+    monkeypatch.setattr(search_selectors, "FACET_LIMIT", 2)
+    for number in range(3):
+        make_association(f"Club {number}", theme_1="011140")
+    facets, counted = search_facets(filters=SearchFilters())
+    assert not counted
+    families = facet(facets, "family")
+    assert len(families) == 29 and set(families.values()) == {None}
+    assert "Too many associations match to count them" in client.get(URL).content.decode()
+
+
+def test_malformed_filters_are_ignored(client, make_association):
+    make_association("Club de judo")
+    response = client.get(URL, {"family": "nope", "qpv": "<script>", "status": "gone", "order": "random", "page": "x"})
+    assert response.status_code == 200
+    assert names(response) == ["Club de judo"]
+
+
+# --- Order and pages ----------------------------------------------------------------------------------
+
+
+def test_names_matching_the_query_come_first(client, make_association):
+    make_association("Amicale des retraités", object="Sorties, jeux et chorale")
+    make_association("Chorale des Coteaux")
+    assert names(client.get(URL, {"q": "chorale"})) == ["Chorale des Coteaux", "Amicale des retraités"]
+    assert names(client.get(URL, {"q": "chorale", "order": "name"})) == [
+        "Amicale des retraités",
+        "Chorale des Coteaux",
+    ]
+
+
+def test_without_a_query_the_order_is_by_name_ignoring_accents(client, make_association):
+    for name in ("Zèbre", "École", "abeilles"):
+        make_association(name)
+    assert names(client.get(URL)) == ["abeilles", "École", "Zèbre"]
+
+
+def test_it_shows_twenty_per_page_with_the_page_count_and_keeps_the_filters(client, make_association):
+    for number in range(45):
+        make_association(f"Club {number:02d}", theme_1="011140")
+    response = client.get(URL, {"family": "011000", "page": 2})
+    assert names(response) == [f"Club {number:02d}" for number in range(20, 40)]
+    html = response.content.decode()
+    assert "Page 2 of 3" in html
+    assert 'href="?family=011000&amp;page=3"' in html
+    assert "45 associations match." in html
+
+
+def test_the_count_stops_at_the_limit(client, make_association, monkeypatch):
+    monkeypatch.setattr(search_selectors, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search_selectors, "FACET_LIMIT", 5)
+    for number in range(7):
+        make_association(f"Chorale {number}")
+    response = client.get(URL, {"q": "chorale"})
+    results = response.context["results"]
+    assert (results.total, results.is_capped, results.order) == (5, True, "register")
+    assert "More than 5 associations match." in response.content.decode()
+    assert "listed in the order of the register" in response.content.decode()
+    assert "Page 1 of 1" not in response.content.decode()
+
+
+def test_counted_facets_give_the_exact_total_beyond_the_count_limit(client, make_association, monkeypatch):
+    monkeypatch.setattr(search_selectors, "COUNT_LIMIT", 5)
+    for number in range(7):
+        make_association(f"Chorale {number}")
+    results = client.get(URL, {"q": "chorale"}).context["results"]
+    assert (results.total, results.is_capped) == (7, False)
+
+
+# --- The page -----------------------------------------------------------------------------------------
+
+
+def test_the_form_is_a_get_form_with_a_live_htmx_update(client):
+    html = client.get(URL).content.decode()
+    assert 'method="get"' in html and 'role="search"' in html
+    assert 'hx-get="/associations/"' in html and 'hx-push-url="true"' in html
+    assert 'hx-target="#search-results"' in html
+    assert 'for="id_q"' in html
+
+
+def test_htmx_gets_only_the_results_region(client, make_association):
+    make_association("Club de judo")
+    response = client.get(URL, {"q": "judo"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert '<div id="search-results"' in html
+    assert '<p id="search-status" hx-swap-oob="innerHTML">' in html and "1 association matches." in html
+    assert "<h1>" not in html and "Club de judo" in html
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_htmx_history_restore_gets_the_whole_page(client):
+    response = client.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<h1>" in response.content.decode()
+
+
+def test_it_refuses_writes(client):
+    assert client.post(URL).status_code == 405
+
+
+def _list_queries(client, params) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "club"}, {"q": "club", "family": "011000", "neighbourhood": "n1", "audience": "a1", "volunteers": "1"}],
+)
+def test_the_number_of_queries_does_not_grow_with_the_associations(client, make_association, params):
+    neighbourhood = Neighbourhood.objects.create(name="N1", slug="n1")
+    audience = Audience.objects.create(name="A1", slug="a1")
+
+    def add(count, start):
+        for number in range(start, start + count):
+            association = make_association(
+                f"Club {number}",
+                theme_1="011140",
+                theme_2="006030",
+                neighbourhood=neighbourhood,
+                accepts_volunteers=True,
+                verified_at=timezone.now(),
+            )
+            association.audiences.add(audience)
+
+    add(10, 0)
+    client.get(URL)  # the city settings are cached from the first page on
+    few = _list_queries(client, params)
+    add(190, 10)
+    many = _list_queries(client, params)
+    assert few == many
+    # count, facets, page; on PostgreSQL a text query first asks the planner how common its words are
+    assert few == 3 + (connection.vendor == "postgresql" and "q" in params)

@@ -313,7 +313,9 @@ class Claim(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="association_claims")
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="claims")
     role = models.CharField(
-        _("role"), max_length=20, choices=[(r, l) for r, l in MembershipRole.choices if r != "member"]
+        _("role"),
+        max_length=20,
+        choices=[(value, label) for value, label in MembershipRole.choices if value != "member"],
     )
     message = models.TextField(_("message to the associations office"), blank=True)
     document = models.FileField(_("supporting document"), upload_to="directory/claims/", blank=True)

@@ -13,11 +13,12 @@ import snowballstemmer
 
 _stemmer = snowballstemmer.stemmer("french")
 _WORD = re.compile(r"[a-z0-9]+")
-STOP_WORDS = frozenset(
+_STOP_WORDS_TEXT = (
     "a au aux avec ce ces d dans de des du elle en et eux il je l la le les leur lui ma mais me meme mes moi mon "
     "ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur ta te tes toi ton tu un une vos votre vous "
-    "y association associations asso".split()
+    "y association associations asso"
 )
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
 def unaccent(text: str) -> str:

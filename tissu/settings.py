@@ -57,6 +57,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SOURCE_URL = os.environ.get("SOURCE_URL", "")
 
 INSTALLED_APPS = [
+    # Tissu's apps first: for a msgid both translate ("Email", "All", "Filter"…), the catalogue of the app
+    # listed first wins, and ours must (Django's admin says "Courriel", the city's pages "Adresse e-mail").
+    "tissu.accounts",
+    "tissu.audit",
+    "tissu.city",
+    "tissu.directory",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,10 +78,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # django-ninja (the REST API): listed for its vendored Swagger UI assets and template (no CDN).
     "ninja",
-    "tissu.accounts",
-    "tissu.audit",
-    "tissu.city",
-    "tissu.directory",
 ]
 
 MIDDLEWARE = [

@@ -42,7 +42,7 @@ class LoginForm(AuthenticationForm):
     )
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _("Wrong email address or password. Both are case-sensitive except the email."),
+        "invalid_login": _("Wrong email address or password. Mind the capital letters of the password."),
         "unverified": _(
             "Please confirm your email address first: open the link we sent you. "
             "We have just sent a new one, in case the first is lost."

@@ -35,11 +35,18 @@ def association_derived_fields(values: dict) -> dict:
     }
 
 
+# Paths of /associations/ that a profile's /associations/<slug>/ must never shadow (see directory/urls.py).
+RESERVED_SLUGS = frozenset({"carte", "declarer", "donnees", "gestion", "invitation", "mes-associations", "revendications"})
+
+
 def unique_slug(name: str, rna_id: str | None = None, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:60].strip("-") or "association"
     if rna_id:
         return f"{base}-{rna_id.lower()}"[:80]
     candidate, number = base, 1
+    if candidate in RESERVED_SLUGS:
+        number = 2
+        candidate = f"{base}-{number}"
     while Association.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
         number += 1
         candidate = f"{base}-{number}"

@@ -72,3 +72,10 @@ def url_or_empty(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta as whole minutes, rounded up (django-axes gives the lock-out as one)."""
+    seconds = duration.total_seconds() if duration else 0
+    return int(-(-seconds // 60))

@@ -79,6 +79,7 @@ class TestThrottling:
 
         assert fifth.status_code == 429
         assert "Too many attempts" in fifth.content.decode()
+        assert f"locked for {round(settings.AXES_COOLOFF_TIME * 60)} minutes" in fifth.content.decode()
         assert reverse("accounts:password-reset") in fifth.content.decode()
         # Even the right password is refused while locked.
         right = sign_in(client, volunteer.email)

@@ -259,6 +259,15 @@ class TestDeclare:
         assert first.rna_id is None and second.rna_id is None
         assert first.slug != second.slug
 
+    @pytest.mark.parametrize("name", ["Carte", "Déclarer", "Données", "Mes associations"])
+    def test_a_declared_name_never_takes_a_fixed_path_of_the_directory(self, client_for, volunteer, name):
+        values = {k: v for k, v in DECLARATION.items() if k not in ("role", "message", "siret")}
+        association, _ = claims.association_declare(user=volunteer, values={**values, "name": name}, role="president")
+        assert association.slug.endswith("-2")
+        response = client_for(volunteer).get(reverse("directory:association-detail", args=[association.slug]))
+        assert response.status_code == 200
+        assert response.context["association"] == association
+
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [

@@ -11,7 +11,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from stdnum.fr import siret as siret_number
 
@@ -58,7 +58,7 @@ def validate_supporting_document(document) -> None:
     if document.size > DOCUMENT_MAX_BYTES:
         raise ValidationError(
             _("The supporting document weighs %(size)s MB; the limit is 5 MB."),
-            params={"size": f"{document.size / (1024 * 1024):.1f}"},
+            params={"size": formats.number_format(document.size / (1024 * 1024), 1)},
             code="document_size",
         )
 
@@ -342,7 +342,10 @@ def _guard_last_manager(*, actor, membership: Membership, removing: bool) -> Non
         return
     if membership.user_id == actor.pk:
         message = (
-            _("You are the association's last manager: you cannot leave it. Give a managing role to someone first.")
+            _(
+                "You are the association's last manager: you cannot leave it. "
+                "Give a managing role to someone else first."
+            )
             if removing
             else _("You are the association's last manager: give a managing role to someone else first.")
         )

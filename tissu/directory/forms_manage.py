@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from tissu.directory.claims import normalise_siret
@@ -42,7 +43,7 @@ class SocialLinksField(forms.CharField):
                 wrong.append(link)
         if wrong:
             raise ValidationError(
-                _("Not a web address (one per line, starting with https://): %(links)s"),
+                _("Not web addresses (one per line, starting with https:// or http://): %(links)s"),
                 params={"links": ", ".join(wrong)},
             )
         if len(value) > 10:
@@ -135,7 +136,8 @@ class ProfileForm(forms.ModelForm):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "content_type") and logo.size > LOGO_MAX_BYTES:
             raise ValidationError(
-                _("The logo weighs %(size)s MB; the limit is 2 MB."), params={"size": f"{logo.size / 1048576:.1f}"}
+                _("The logo weighs %(size)s MB; the limit is 2 MB."),
+                params={"size": formats.number_format(logo.size / 1048576, 1)},
             )
         return logo
 

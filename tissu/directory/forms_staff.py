@@ -11,7 +11,11 @@ class ClaimFilterForm(forms.Form):
     origin = forms.ChoiceField(
         label=_("Association"),
         required=False,
-        choices=[("", _("All")), (Origin.RNA, _("in the national register")), (Origin.DECLARED, _("declared"))],
+        choices=[
+            ("", _("All")),
+            (Origin.RNA, _("in the national register")),
+            (Origin.DECLARED, _("declared in Tissu")),
+        ],
     )
     q = forms.CharField(label=_("Name of the association or of the person"), required=False, max_length=100)
 

@@ -99,7 +99,7 @@ class RnaPosition(models.TextChoices):
 
 class Nature(models.TextChoices):
     DECLARED = "D", _("declared")
-    PUBLIC_UTILITY = "R", _("recognised of public utility")
+    PUBLIC_UTILITY = "R", _("recognised as being of public utility")
     WORSHIP = "U", _("worship")
     ASSISTANCE = "A", _("assistance")
     CHARITY = "B", _("charity")

@@ -493,7 +493,7 @@ COLUMNS: list[Column] = [
         "nature_code",
         _("Nature code"),
         _(
-            "Nature in the register: D declared, R recognised of public utility, U worship, A assistance, "
+            "Nature in the register: D declared, R recognised as being of public utility, U worship, A assistance, "
             "B charity, G general interest, M medical research, S scientific research, I undetermined."
         ),
         STRING,

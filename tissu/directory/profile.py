@@ -114,7 +114,9 @@ def association_reset_field(*, actor, association: Association, field: str) -> N
     if not actor.is_associations_office:
         raise PermissionDenied
     if field not in RNA_FIELDS:
-        raise ValidationError(_("Only fields that come from the national register can be handed back to it."))
+        raise ValidationError(
+            _("Only a field that comes from the national register can go back to the register's value.")
+        )
     current = Association.objects.select_for_update().get(pk=association.pk)
     if field not in current.field_sources:
         return

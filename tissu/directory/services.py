@@ -36,7 +36,9 @@ def association_derived_fields(values: dict) -> dict:
 
 
 # Paths of /associations/ that a profile's /associations/<slug>/ must never shadow (see directory/urls.py).
-RESERVED_SLUGS = frozenset({"carte", "declarer", "donnees", "gestion", "invitation", "mes-associations", "revendications"})
+RESERVED_SLUGS = frozenset(
+    {"carte", "declarer", "donnees", "gestion", "invitation", "mes-associations", "revendications"}
+)
 
 
 def unique_slug(name: str, rna_id: str | None = None, *, exclude_pk: int | None = None) -> str:

@@ -28,12 +28,6 @@ PNG = _png_bytes()
 
 
 @pytest.fixture(autouse=True)
-def english_pages(client):
-    """Assertions read English messages: pages are asked for in English (French is the default)."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded documents and logos land in a temporary folder, never in var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

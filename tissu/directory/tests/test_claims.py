@@ -11,7 +11,6 @@ from tissu.directory import claims
 from tissu.directory.models import Association, Claim, ClaimStatus, Membership, Origin
 from tissu.directory.tests.claims_helpers import (  # noqa: F401
     audit_actions,
-    english_pages,
     media_root,
     messages_of,
     pdf,

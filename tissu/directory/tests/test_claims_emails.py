@@ -8,7 +8,6 @@ from tissu.city.models import CitySettings
 from tissu.directory import claims
 from tissu.directory.models import Membership
 from tissu.directory.tests.claims_helpers import (  # noqa: F401
-    english_pages,
     html_of,
     links_in,
     media_root,
@@ -17,6 +16,15 @@ from tissu.directory.tests.claims_helpers import (  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_readers(settings, volunteer, manager_a, manager_b, staff, superuser):
+    """The assertions read English: every persona reads English, and so does a newcomer without an account."""
+    settings.LANGUAGE_CODE = "en"
+    for user in (volunteer, manager_a, manager_b, staff, superuser):
+        user.language = "en"
+        user.save(update_fields=["language"])
 
 
 @pytest.fixture

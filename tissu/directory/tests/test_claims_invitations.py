@@ -9,7 +9,6 @@ from tissu.directory import claims
 from tissu.directory.models import Invitation, Membership
 from tissu.directory.tests.claims_helpers import (  # noqa: F401
     audit_actions,
-    english_pages,
     links_in,
     media_root,
     messages_of,

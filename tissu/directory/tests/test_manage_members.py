@@ -12,7 +12,7 @@ from conftest import make_user
 from tissu.audit.models import AuditEntry
 from tissu.directory import claims
 from tissu.directory.models import Invitation, Membership
-from tissu.directory.tests.claims_helpers import audit_actions, english_pages, media_root, messages_of  # noqa: F401
+from tissu.directory.tests.claims_helpers import audit_actions, media_root, messages_of  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

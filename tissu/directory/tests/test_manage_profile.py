@@ -13,7 +13,6 @@ from tissu.directory.forms_manage import ProfileForm
 from tissu.directory.models import Association, Audience, Neighbourhood, PriorityArea
 from tissu.directory.tests.claims_helpers import (  # noqa: F401
     audit_actions,
-    english_pages,
     media_root,
     messages_of,
     png,
@@ -131,7 +130,7 @@ class TestEditPage:
         [
             ({"is_employer": "on", "employee_fte": None}, "employee_fte", "full-time equivalent"),
             ({"social_links": "https://ok.example\nnot a link"}, "social_links", "not a link"),
-            ({"social_links": "javascript:alert(1)"}, "social_links", "Not a web address"),
+            ({"social_links": "javascript:alert(1)"}, "social_links", "Not web addresses"),
             ({"siret": "123 456 789 00000"}, "siret", "This SIRET is not valid"),
             ({"latitude": "95", "longitude": "2.3"}, "latitude", "Between -90 and 90"),
             ({"latitude": "48.6"}, "longitude", "Give both the latitude and the longitude."),

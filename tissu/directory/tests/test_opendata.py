@@ -25,11 +25,6 @@ PAGE_URL = "/associations/donnees/"
 DOCS = Path(settings.BASE_DIR) / "docs" / "opendata.md"
 
 
-@pytest.fixture(autouse=True)
-def _english_pages(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 def read_csv(client, url=CSV_URL, /, **params):
     response = client.get(url, params)
     assert response.status_code == 200

@@ -18,11 +18,6 @@ from tissu.directory.models import Association, Audience, Neighbourhood, Priorit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english_pages(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 @pytest.fixture
 def full(make_association):
     """An association with every public field filled."""

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("directory:association-list")
 
 
-@pytest.fixture(autouse=True)
-def english_pages(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 def names(response) -> list[str]:
     return [association.name for association in response.context["results"].page]
 

@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("directory:association-map")
 
 
-@pytest.fixture(autouse=True)
-def english_pages(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 def located(make_association, name, **fields):
     return make_association(
         name,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from tissu.audit.models import AuditEntry
 from tissu.directory import taxonomies
 from tissu.directory.models import Audience, Neighbourhood, PriorityArea
-from tissu.directory.tests.claims_helpers import english_pages, media_root, messages_of  # noqa: F401
+from tissu.directory.tests.claims_helpers import media_root, messages_of  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tissu.directory.search import fold
+
 RNA_ID_PATTERN = r"^W\d[A-Z\d]\d{7}$"
 RNA_ID_RE = re.compile(RNA_ID_PATTERN)
 # Older ids (rna_import files): the management site (3 characters + P or S) then digits, e.g. 751P00085568.
@@ -249,6 +251,15 @@ class Association(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def distinct_short_name(self) -> str:
+        """The short name when it tells something: the RNA's titre_court is often the name cut at 38 characters."""
+        short = self.short_name.strip()
+        cut = fold(short)
+        if not cut or fold(self.name).startswith(cut):
+            return ""
+        return short
 
     @property
     def is_active(self) -> bool:

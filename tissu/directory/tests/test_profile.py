@@ -251,3 +251,21 @@ def test_the_profile_runs_a_constant_number_of_queries(client, full):
 
 def test_it_refuses_writes(client, association_a):
     assert client.post(url(association_a)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("name", "short_name", "shown"),
+    [
+        ("Aide à domicile de Bellerive-sur-Orge", "Aide à domicile de Bellerive-sur ...", ""),
+        ("Aide à domicile de Bellerive-sur-Orge", "AIDE A DOMICILE", ""),
+        ("Association sportive de Bellerive", "ASB", "ASB"),
+        ("ASB", "", ""),
+    ],
+)
+def test_a_short_name_is_shown_only_when_it_is_not_the_name_cut_short(
+    client, make_association, name, short_name, shown
+):
+    association = make_association(name=name, short_name=short_name)
+    page = client.get(reverse("directory:association-detail", args=[association.slug])).content.decode()
+    assert association.distinct_short_name == shown
+    assert (f'<p class="lead">{short_name}</p>' in page) == bool(shown)

@@ -3,11 +3,10 @@
 import datetime
 
 import pytest
-from django.utils import translation
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tissu.directory import opendata
 from tissu.directory.models import Association, Audience, Neighbourhood, PriorityArea, Theme

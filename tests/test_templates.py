@@ -85,7 +85,7 @@ NOT_RENDERED_HERE = {
     "403.html",  # authorisation matrix: every 403
 }  # fmt: skip
 # The directory's claims and membership emails: tissu/directory/tests/test_claims_emails.py renders each one.
-NOT_RENDERED_HERE |= {"directory/emails/base_email.html"} | {
+NOT_RENDERED_HERE |= {
     f"directory/emails/{name}{suffix}"
     for name in ("claim_received", "claim_approved", "claim_refused", "invitation", "member_removed")
     for suffix in (".html", ".txt", "_subject.txt")

@@ -160,7 +160,7 @@ REASONS = {
     "invalid_choice": _("Unknown value “%(value)s” in %(column)s: dropped."),
     "invalid_position": _("Unknown position “%(value)s”: read as active."),
     "invalid_website": _("Malformed website “%(value)s”: dropped."),
-    "truncated": _("%(count)s more entries were not stored (the report keeps the first %(limit)s)."),
+    "truncated": _("Entries not stored: %(count)s more (the report keeps the first %(limit)s)."),
 }
 
 

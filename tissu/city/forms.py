@@ -22,7 +22,7 @@ class CitySettingsForm(forms.ModelForm):
             "legal_notice", "privacy_policy",
             "accessibility_status", "accessibility_rate", "accessibility_audit_date", "accessibility_auditor",
             "accessibility_non_compliant", "accessibility_exemptions", "accessibility_statement_date",
-            "accessibility_contact",
+            "accessibility_contact", "events_need_moderation",
         ]  # fmt: skip
         widgets = {
             "primary_colour": forms.TextInput(attrs={"type": "color"}),

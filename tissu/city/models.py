@@ -52,6 +52,12 @@ class CitySettings(models.Model):
     accessibility_contact = models.TextField(
         _("feedback and contact"), blank=True, help_text=_("How to report an accessibility problem. Markdown.")
     )
+    # The shared agenda: with moderation on, associations' events wait for the office before they are public.
+    events_need_moderation = models.BooleanField(
+        _("associations' events need the office's approval"),
+        default=False,
+        help_text=_("When checked, an event published by an association appears in the agenda once the office approves it."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,0 +1,79 @@
+"""The agenda's rows of the authorisation matrix.
+
+An event of association A (managed by manager_a), published, with registration; staff manage every event.
+"""
+
+from conftest import ASSOCIATION_A_SLUG
+from tests.matrix import LOGIN, OFFICE_ONLY, PUBLIC, SIGNED_IN_ONLY, Row, expect
+
+MANAGERS_OF_A = expect(403, anonymous=LOGIN, manager_a=200, staff=200, superuser=200)
+MANAGERS_OF_A_POST = expect(403, anonymous=LOGIN, manager_a=405, staff=405, superuser=405)
+PUBLISHERS = expect(403, anonymous=LOGIN, manager_a=200, manager_b=200, staff=200, superuser=200)
+
+
+def _event_of_a(personas):
+    from tissu.agenda.models import Event
+    from tissu.agenda.tests.factories import make_event
+    from tissu.directory.models import Association
+
+    event = Event.objects.filter(slug="matrix-event").first()
+    if event is None:
+        association = Association.objects.get(slug=ASSOCIATION_A_SLUG)
+        event = make_event("Matrix event", association=association, capacity=10)
+        event.slug = "matrix-event"
+        event.save(update_fields=["slug"])
+    return {"args": [event.slug]}
+
+
+def _registered_event(personas):
+    """The event, with every signed-in persona but the managers registered (so that cancel is allowed)."""
+    from tissu.agenda.models import Event, Registration, RegistrationStatus
+
+    params = _event_of_a(personas)
+    event = Event.objects.get(slug=params["args"][0])
+    category = event.ticket_categories.get()
+    for name in ["volunteer", "manager_b", "committee", "elected"]:
+        Registration.objects.get_or_create(
+            event=event, user=personas[name], defaults={"category": category, "status": RegistrationStatus.CONFIRMED}
+        )
+    return params
+
+
+ROWS = [
+    Row("agenda:event-list", PUBLIC),
+    Row("agenda:week", PUBLIC),
+    Row("agenda:month", PUBLIC),
+    Row("agenda:feed", PUBLIC, browse=False),
+    Row("agenda:my-events", SIGNED_IN_ONLY),
+    Row("agenda:event-create", PUBLISHERS, note="managers of an association, and the office"),
+    Row("agenda:moderation", OFFICE_ONLY),
+    Row("agenda:event-detail", PUBLIC, setup=_event_of_a),
+    Row("agenda:event-ics", PUBLIC, setup=_event_of_a, browse=False),
+    Row("agenda:event-edit", MANAGERS_OF_A, setup=_event_of_a),
+    Row("agenda:event-publish", MANAGERS_OF_A_POST, setup=_event_of_a, browse=False),
+    Row(
+        "agenda:event-moderate",
+        expect(403, anonymous=LOGIN, staff=405, superuser=405),
+        setup=_event_of_a,
+        browse=False,
+    ),
+    Row("agenda:registration-settings", MANAGERS_OF_A, setup=_event_of_a),
+    Row("agenda:register", SIGNED_IN_ONLY, setup=_event_of_a),
+    Row(
+        "agenda:registration-cancel",
+        expect(405, anonymous=LOGIN, manager_a=403, staff=403, superuser=403),
+        setup=_registered_event,
+        browse=False,
+        note="POST only, for people with a registration",
+    ),
+    Row(
+        "agenda:offer-accept",
+        expect(403, anonymous=LOGIN),
+        setup=_event_of_a,
+        browse=False,
+        note="only for someone offered a place",
+    ),
+    Row("agenda:registration-list", MANAGERS_OF_A, setup=_event_of_a),
+    Row("agenda:registration-csv", MANAGERS_OF_A, setup=_event_of_a, browse=False),
+    Row("agenda:check-in", MANAGERS_OF_A_POST, setup=_event_of_a, browse=False),
+]

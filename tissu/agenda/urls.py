@@ -1,0 +1,4 @@
+from tissu.agenda import views
+
+app_name = "agenda"
+urlpatterns = views.urlpatterns

@@ -35,6 +35,7 @@ class EventForm(forms.ModelForm):
     audiences = forms.ModelMultipleChoiceField(
         label=_("Audiences"), queryset=Audience.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    online_url = forms.URLField(label=_("Online link"), max_length=500, required=False, assume_scheme="https")
     exception_dates = ExceptionDatesField(
         label=_("Dates without the event"),
         required=False,

@@ -25,6 +25,12 @@ def _event_of_a(personas):
     return {"args": [event.slug]}
 
 
+def _with_event(personas):
+    """Pages without arguments, rendered with one event in them."""
+    _event_of_a(personas)
+    return {}
+
+
 def _registered_event(personas):
     """The event, with every signed-in persona but the managers registered (so that cancel is allowed)."""
     from tissu.agenda.models import Event, Registration, RegistrationStatus
@@ -40,9 +46,9 @@ def _registered_event(personas):
 
 
 ROWS = [
-    Row("agenda:event-list", PUBLIC),
-    Row("agenda:week", PUBLIC),
-    Row("agenda:month", PUBLIC),
+    Row("agenda:event-list", PUBLIC, setup=_with_event),
+    Row("agenda:week", PUBLIC, setup=_with_event),
+    Row("agenda:month", PUBLIC, setup=_with_event),
     Row("agenda:feed", PUBLIC, browse=False),
     Row("agenda:my-events", SIGNED_IN_ONLY),
     Row("agenda:event-create", PUBLISHERS, note="managers of an association, and the office"),

@@ -31,7 +31,7 @@ class ExceptionDatesField(forms.CharField):
 
 
 class EventForm(forms.ModelForm):
-    organiser = forms.ChoiceField(label=_("Organised by"))
+    organiser = forms.ChoiceField(label=_("Organised by"), required=False)
     audiences = forms.ModelMultipleChoiceField(
         label=_("Audiences"), queryset=Audience.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -65,6 +65,13 @@ class EventForm(forms.ModelForm):
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
         self.fields["exception_dates"].initial = self.instance.exception_dates if self.instance.pk else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at < starts_at:
+            self.add_error("ends_at", _("The event cannot end before it starts."))
+        return cleaned
 
     def clean_image(self):
         image = self.cleaned_data.get("image")

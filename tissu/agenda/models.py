@@ -162,7 +162,11 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="agenda_event_ends_after")
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")),
+                name="agenda_event_ends_after",
+                violation_error_message=_("The event cannot end before it starts."),
+            )
         ]
 
     def __str__(self):

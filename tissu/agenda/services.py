@@ -99,8 +99,8 @@ def event_create(*, actor, association, values: dict, audiences=()) -> Event:
         event.recurrence = recurrence._normalise(event.recurrence)
     event.slug = unique_event_slug(event.title)
     event.search_text = _search_text(event)
-    event.full_clean()
     dates = _check_event(event)
+    event.full_clean()
     event.save()
     event.audiences.set(audiences)
     _write_occurrences(event, dates)
@@ -118,8 +118,8 @@ def event_update(*, actor, event: Event, values: dict, audiences=None) -> list[s
     for name in changed:
         setattr(event, name, values[name])
     event.search_text = _search_text(event)
-    event.full_clean()
     dates = _check_event(event)
+    event.full_clean()
     event.save(update_fields=[*changed, "search_text", "updated_at"])
     if audiences is not None and set(event.audiences.all()) != set(audiences):
         event.audiences.set(audiences)

@@ -178,9 +178,9 @@ def event_create(request):
     if request.method == "POST" and form.is_valid():
         slug = form.cleaned_data["organiser"]
         association = next((a for a in permissions.associations_published_for(request.user) if a.slug == slug), None)
-        if not permissions.can_publish_for(request.user, association):
-            raise PermissionDenied
         try:
+            if not permissions.can_publish_for(request.user, association):
+                raise ValidationError({"organiser": _("Choose an association you manage.")})
             event = services.event_create(
                 actor=request.user,
                 association=association,

@@ -56,7 +56,7 @@ def test_a_manager_creates_a_draft_then_publishes_it(manager_a, client_for, asso
     assert event.publication == Publication.PUBLISHED
     page = client_for(None).get(reverse("agenda:event-detail", args=[event.slug]))
     assert page.status_code == 200
-    assert "Gymnase Jean-Moulin" in page.text and "Accès de plain-pied" in page.text
+    assert "Gymnase Jean-Moulin" in page.text and "Step-free access" in page.text
 
 
 def test_a_manager_cannot_publish_for_another_association(manager_a, client_for, association_b):
@@ -76,7 +76,7 @@ def test_an_event_cannot_end_before_it_starts(manager_a, client_for):
     data = event_data(ends_at=(start - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     response = client_for(manager_a).post(reverse("agenda:event-create"), data)
     assert response.status_code == 400
-    assert "ne peut pas se terminer avant" in response.text
+    assert "cannot end before it starts" in response.text
     assert not Event.objects.exists() and not Occurrence.objects.exists()
 
 
@@ -86,8 +86,8 @@ def test_a_paid_event_says_its_price_and_an_online_one_its_link(manager_a, clien
     )
     assert response.status_code == 400
     assert not Event.objects.exists()
-    assert "Dites combien coûte" in response.text
-    assert "lien pour suivre" in response.text
+    assert "Say what the event costs" in response.text
+    assert "link to follow the event online" in response.text
 
 
 def test_a_weekly_event_with_exceptions_keeps_its_local_time_across_summer_time(manager_a, client_for):
@@ -110,9 +110,9 @@ def test_a_weekly_event_with_exceptions_keeps_its_local_time_across_summer_time(
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
-        ("FREQ=WEEKLY", "Une récurrence doit se terminer"),
-        ("FREQ=DAILY;COUNT=5000", "plus de 200 dates"),
-        ("FREQ=SOMETIMES;COUNT=3", "règle de récurrence n’est pas valide"),
+        ("FREQ=WEEKLY", "A recurrence must end"),
+        ("FREQ=DAILY;COUNT=5000", "more than 200 dates"),
+        ("FREQ=SOMETIMES;COUNT=3", "This recurrence rule is not valid"),
     ],
 )
 def test_a_recurrence_must_end_and_stay_reasonable(manager_a, client_for, rule, message):
@@ -171,12 +171,12 @@ def test_a_cancellation_is_shown_and_sent_to_attendees(
     assert event.schedule == Schedule.CANCELLED
     assert AuditEntry.objects.filter(action="agenda.event.rescheduled").exists()
     assert len(mail.outbox) == 1 and volunteer.email in mail.outbox[0].to
-    assert "annulé" in mail.outbox[0].subject.lower()
+    assert "cancelled" in mail.outbox[0].subject.lower()
     assert "Gymnase en travaux." in mail.outbox[0].body
     assert "Gymnase en travaux." in mail.outbox[0].alternatives[0][0]
     page = client_for(None).get(reverse("agenda:event-detail", args=[event.slug])).text
-    assert "Cet événement est annulé." in page and "Gymnase en travaux." in page
-    assert "Annulé" in client_for(None).get(reverse("agenda:event-list")).text
+    assert "This event is cancelled." in page and "Gymnase en travaux." in page
+    assert "Cancelled" in client_for(None).get(reverse("agenda:event-list")).text
 
 
 def test_postponed_emails_say_so(volunteer, association_a, django_capture_on_commit_callbacks):
@@ -188,7 +188,7 @@ def test_postponed_emails_say_so(volunteer, association_a, django_capture_on_com
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.event_update(actor=None, event=event, values={"schedule": Schedule.POSTPONED})
-    assert "reporté" in mail.outbox[0].subject.lower()
+    assert "postponed" in mail.outbox[0].subject.lower()
 
 
 def test_internal_events_are_for_association_members_and_staff(personas, client_for, association_a):

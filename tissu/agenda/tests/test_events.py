@@ -155,6 +155,8 @@ def test_a_refused_event_shows_the_reason_to_its_organiser(manager_a, staff, cli
 def test_a_cancellation_is_shown_and_sent_to_attendees(
     manager_a, volunteer, client_for, association_a, django_capture_on_commit_callbacks
 ):
+    volunteer.language = "en"
+    volunteer.save(update_fields=["language"])
     event = make_event(association=association_a, capacity=5)
     Registration.objects.create(
         event=event, user=volunteer, category=event.ticket_categories.get(), status=RegistrationStatus.CONFIRMED
@@ -182,6 +184,8 @@ def test_a_cancellation_is_shown_and_sent_to_attendees(
 def test_postponed_emails_say_so(volunteer, association_a, django_capture_on_commit_callbacks):
     from tissu.agenda import services
 
+    volunteer.language = "en"
+    volunteer.save(update_fields=["language"])
     event = make_event(association=association_a, capacity=5)
     Registration.objects.create(
         event=event, user=volunteer, category=event.ticket_categories.get(), status=RegistrationStatus.CONFIRMED

@@ -99,6 +99,8 @@ NOT_RENDERED_HERE |= {
 def test_the_server_error_page_renders_without_context():
     html = get_template("500.html").render({})
     assert "<h1>Erreur du serveur</h1>" in html
+
+
 # The agenda's emails and the events section of an association's profile: tissu/agenda/tests render each one.
 NOT_RENDERED_HERE |= {"agenda/includes/profile_events.html"} | {
     f"agenda/emails/{name}{suffix}"

@@ -117,9 +117,7 @@ class RegistrationForm(forms.Form):
         self.fields["category"] = forms.TypedChoiceField(
             label=_("Registration category"),
             coerce=int,
-            choices=[
-                (category.pk, _label(category)) for category in categories
-            ],
+            choices=[(category.pk, _label(category)) for category in categories],
             widget=forms.RadioSelect,
         )
         if any(category.access_code for category in categories):
@@ -150,7 +148,9 @@ def _label(category) -> str:
         if remaining == 0:
             parts.append(str(_("(full: waiting list)")))
         else:
-            parts.append(ngettext("(%(count)s place left)", "(%(count)s places left)", remaining) % {"count": remaining})
+            parts.append(
+                ngettext("(%(count)s place left)", "(%(count)s places left)", remaining) % {"count": remaining}
+            )
     return " ".join(parts)
 
 

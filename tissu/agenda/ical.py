@@ -10,7 +10,8 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event as VEvent, vRecur
+from icalendar import Calendar, vRecur
+from icalendar import Event as VEvent
 
 from tissu.agenda.models import Event, Schedule
 

@@ -38,7 +38,11 @@ def event_jsonld(event: Event) -> dict:
     if event.attendance_mode != AttendanceMode.ONLINE:
         place = {"@type": "Place", "name": event.venue_name or event.venue_address, "address": event.venue_address}
         if event.latitude is not None and event.longitude is not None:
-            place["geo"] = {"@type": "GeoCoordinates", "latitude": float(event.latitude), "longitude": float(event.longitude)}
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(event.latitude),
+                "longitude": float(event.longitude),
+            }
         locations.append(place)
     if event.attendance_mode != AttendanceMode.IN_PERSON and event.online_url:
         locations.append({"@type": "VirtualLocation", "url": event.online_url})
@@ -47,5 +51,7 @@ def event_jsonld(event: Event) -> dict:
     if event.image:
         data["image"] = settings.SITE_URL + event.image.url
     if event.association_id:
-        data["organizer"]["url"] = settings.SITE_URL + reverse("directory:association-detail", args=[event.association.slug])
+        data["organizer"]["url"] = settings.SITE_URL + reverse(
+            "directory:association-detail", args=[event.association.slug]
+        )
     return data

@@ -123,7 +123,9 @@ class Event(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     is_free = models.BooleanField(_("free"), default=True)
-    price = models.CharField(_("price"), max_length=200, blank=True, help_text=_("For example: 5 €, free for children."))
+    price = models.CharField(
+        _("price"), max_length=200, blank=True, help_text=_("For example: 5 €, free for children.")
+    )
 
     step_free = models.BooleanField(_("step-free access"), default=False)
     sign_language = models.BooleanField(_("French sign language (LSF)"), default=False)

@@ -113,9 +113,7 @@ def filter_choices() -> dict:
         "audiences": list(Audience.objects.values_list("slug", "name")),
         "neighbourhoods": list(Neighbourhood.objects.values_list("slug", "name")),
         "associations": list(
-            Association.objects.filter(
-                events__publication=Publication.PUBLISHED, events__visibility=Visibility.PUBLIC
-            )
+            Association.objects.filter(events__publication=Publication.PUBLISHED, events__visibility=Visibility.PUBLIC)
             .distinct()
             .order_by("name")
             .values_list("slug", "name")

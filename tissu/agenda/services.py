@@ -264,7 +264,9 @@ def registration_create(
     now = timezone.now()
     if not registration_is_open(event, now):
         if event.registration_closes_at and now >= event.registration_closes_at:
-            raise ValidationError(_("Registration closed on %(date)s.") % {"date": _local(event.registration_closes_at)})
+            raise ValidationError(
+                _("Registration closed on %(date)s.") % {"date": _local(event.registration_closes_at)}
+            )
         raise ValidationError(_("Registration is not open for this event."))
     if category.event_id != event.pk:
         raise ValidationError({"category": _("Choose a registration category of this event.")})
@@ -395,7 +397,10 @@ def registration_check_in(*, actor, event: Event, code: str) -> Registration:
     """Check in the attendee with this code on the day; a code used twice is refused with the first time."""
     code = "".join(code.split()).upper()
     registration = (
-        Registration.objects.select_for_update().select_related("user", "category").filter(event=event, code=code).first()
+        Registration.objects.select_for_update()
+        .select_related("user", "category")
+        .filter(event=event, code=code)
+        .first()
     )
     if registration is None:
         raise ValidationError({"code": _("No registration of this event has the code %(code)s.") % {"code": code}})

@@ -231,7 +231,9 @@ def event_publish(request, slug):
 def moderation(request):
     permissions.require_office(request.user)
     return render(
-        request, "agenda/manage/moderation.html", {"events": selectors.events_pending_approval(), "form": ModerationForm()}
+        request,
+        "agenda/manage/moderation.html",
+        {"events": selectors.events_pending_approval(), "form": ModerationForm()},
     )
 
 
@@ -309,7 +311,7 @@ def registration_settings(request, slug):
         else:
             messages.error(request, " ".join(error.messages))
             return redirect("agenda:registration-settings", event.slug)
-    invalid = category_form.is_bound and category_form.errors or question_form.is_bound and question_form.errors
+    invalid = (category_form.is_bound and category_form.errors) or (question_form.is_bound and question_form.errors)
     return render(
         request,
         "agenda/manage/registration_settings.html",
@@ -464,7 +466,9 @@ def check_in(request, slug):
     form = CheckInForm(request.POST)
     if form.is_valid():
         try:
-            registration = services.registration_check_in(actor=request.user, event=event, code=form.cleaned_data["code"])
+            registration = services.registration_check_in(
+                actor=request.user, event=event, code=form.cleaned_data["code"]
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

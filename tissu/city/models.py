@@ -56,7 +56,9 @@ class CitySettings(models.Model):
     events_need_moderation = models.BooleanField(
         _("associations' events need the office's approval"),
         default=False,
-        help_text=_("When checked, an event published by an association appears in the agenda once the office approves it."),
+        help_text=_(
+            "When checked, an event published by an association appears in the agenda once the office approves it."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -39,7 +39,7 @@ def test_parallel_registrations_never_overbook(association_a):
             client.force_login(person)
             start.wait()
             statuses.append(client.post(url, {"category": category.pk}).status_code)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()

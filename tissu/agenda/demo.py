@@ -15,7 +15,17 @@ import datetime
 from django.utils import timezone
 
 from tissu.agenda import services
-from tissu.agenda.models import Category, Event, Publication, Registration, RegistrationStatus, Schedule, Visibility
+from tissu.agenda.models import (
+    Category,
+    Event,
+    Publication,
+    Registration,
+    RegistrationStatus,
+    Schedule,
+    SessionChoice,
+    SessionFormat,
+    Visibility,
+)
 from tissu.directory.models import MANAGER_ROLES, Audience, Membership, Neighbourhood
 
 RENCONTRES_PROGRAMME = """\
@@ -73,6 +83,47 @@ def _register(event: Event, category, user, status=RegistrationStatus.CONFIRMED,
     Registration.objects.get_or_create(
         event=event, user=user, defaults={"category": category, "status": status, "answers": answers or {}}
     )
+
+
+# (day 0 or 1, start, end, title, format, room, capacity): the programme of the Rencontres.
+PROGRAMME = [
+    (0, "13:45", "14:00", "Brise-glace", SessionFormat.OTHER, "Grande salle", None),
+    (0, "14:00", "14:25", "Débat mouvant", SessionFormat.OTHER, "Grande salle", None),
+    (0, "14:35", "15:35", "Table ronde : coopérer dans les territoires", SessionFormat.ROUND_TABLE, "Grande salle",
+     None),
+    (0, "16:05", "17:00", "Atelier tournant : la convention pluriannuelle d'objectifs", SessionFormat.ROTATING_WORKSHOP,
+     "Salle A", 20),
+    (0, "16:05", "17:00", "Atelier tournant : les appels à projets", SessionFormat.ROTATING_WORKSHOP, "Salle B", 20),
+    (0, "16:05", "17:00", "Bibliothèque humaine : un conseil local de la vie associative", SessionFormat.HUMAN_LIBRARY,
+     "Salle C", 12),
+    (1, "09:30", "11:30", "Reprise des ateliers tournants", SessionFormat.ROTATING_WORKSHOP, "Salles A et B", 40),
+    (1, "13:00", "15:00", "Jeu sérieux : les rouages de la co-construction", SessionFormat.SERIOUS_GAME, "Salle A", 15),
+    (1, "13:00", "15:00", "Jeu sérieux : la fresque des enjeux associatifs", SessionFormat.SERIOUS_GAME, "Salle B", 15),
+    (1, "15:00", "15:30", "Synthèse et prise de hauteur", SessionFormat.PLENARY, "Grande salle", None),
+]  # fmt: skip
+
+
+def _programme(event: Event, first_day: datetime.date, attendee) -> None:
+    if event.sessions.exists():
+        return
+    for day, start, end, title, fmt, room, capacity in PROGRAMME:
+        date = first_day + datetime.timedelta(days=day)
+        services.session_add(
+            actor=None,
+            event=event,
+            title=title,
+            format=fmt,
+            starts_at=_at(date, *map(int, start.split(":"))),
+            ends_at=_at(date, *map(int, end.split(":"))),
+            room=room,
+            speakers="",
+            description="",
+            capacity=capacity,
+        )
+    registration = event.registrations.filter(user=attendee).first() if attendee else None
+    if registration is not None:
+        for session in event.sessions.filter(title__startswith="Atelier tournant : la convention"):
+            SessionChoice.objects.get_or_create(session=session, registration=registration)
 
 
 def _managed(user):
@@ -167,6 +218,7 @@ def seed(ctx) -> None:
         _register(rencontres, agents, users["staff"])
     if "manager_a" in users:
         _register(rencontres, others, users["manager_a"])
+    _programme(rencontres, monday, users.get("manager_a"))
 
     _event(
         "fete-du-benevolat",

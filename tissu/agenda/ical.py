@@ -73,3 +73,25 @@ def agenda_calendar(events, *, name: str) -> bytes:
 
 def event_calendar(event: Event) -> bytes:
     return agenda_calendar([event], name=event.title)
+
+
+def programme_calendar(event: Event, sessions) -> bytes:
+    """An attendee's personal programme: one VEVENT per session."""
+    calendar = _calendar(event.title)
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+    url = settings.SITE_URL + reverse("agenda:event-detail", args=[event.slug])
+    for session in sessions:
+        vevent = VEvent()
+        vevent.add("uid", f"session-{session.pk}@{host}")
+        vevent.add("dtstamp", timezone.now())
+        vevent.add("dtstart", timezone.localtime(session.starts_at))
+        vevent.add("dtend", timezone.localtime(session.ends_at))
+        vevent.add("summary", f"{session.title} – {event.title}")
+        vevent.add("description", "\n".join(part for part in [session.speakers, session.description, url] if part))
+        location = ", ".join(part for part in [session.room, event.venue_name, event.venue_address] if part)
+        if location:
+            vevent.add("location", location)
+        vevent.add("status", "CANCELLED" if event.schedule == Schedule.CANCELLED else "CONFIRMED")
+        calendar.add_component(vevent)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

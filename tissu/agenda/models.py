@@ -320,3 +320,63 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class SessionFormat(models.TextChoices):
+    PLENARY = "plenary", _("plenary")
+    ROUND_TABLE = "round_table", _("round table")
+    ROTATING_WORKSHOP = "rotating_workshop", _("rotating workshop")
+    HUMAN_LIBRARY = "human_library", _("human library")
+    SERIOUS_GAME = "serious_game", _("serious game")
+    OTHER = "other", _("other")
+
+
+class Session(models.Model):
+    """A part of a programme (multi-session event): a plenary, a workshop, a human library…"""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=200)
+    format = models.CharField(_("format"), max_length=20, choices=SessionFormat, default=SessionFormat.OTHER)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    room = models.CharField(_("room"), max_length=120, blank=True)
+    speakers = models.CharField(_("speakers"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    # None: open to every attendee without choosing it (plenaries); a number: people choose it, within that limit.
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Leave empty for a session everyone attends.")
+    )
+
+    class Meta:
+        ordering = ["starts_at", "title", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="agenda_session_ends_after",
+                violation_error_message=_("A session cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SessionChoice(models.Model):
+    """An attendee's place in a session with limited places: their personal programme."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="choices")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="session_choices")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session__starts_at", "id"]
+        verbose_name = _("session choice")
+        verbose_name_plural = _("session choices")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "registration"], name="agenda_one_choice_per_session")
+        ]
+
+    def __str__(self):
+        return f"{self.registration} → {self.session}"

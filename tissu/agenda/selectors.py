@@ -17,6 +17,7 @@ from tissu.agenda.models import (
     Publication,
     Registration,
     RegistrationStatus,
+    Session,
     TicketCategory,
     Visibility,
 )
@@ -212,3 +213,70 @@ def registrations_export(user) -> list[dict]:
         }
         for registration in registrations_of_user(user)
     ]
+
+
+def programme(event: Event, registration: Registration | None = None) -> list[tuple[datetime.date, list[Session]]]:
+    """The sessions by day, each with `taken` places, `remaining` and `chosen` (for this registration)."""
+    sessions = list(event.sessions.annotate(taken=Count("choices")))
+    chosen = set()
+    if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
+        chosen = set(registration.session_choices.values_list("session_id", flat=True))
+    days: dict[datetime.date, list[Session]] = {}
+    for session in sessions:
+        session.remaining = None if session.capacity is None else max(session.capacity - session.taken, 0)
+        session.chosen = session.pk in chosen
+        days.setdefault(timezone.localtime(session.starts_at).date(), []).append(session)
+    return list(days.items())
+
+
+def personal_programme(registration: Registration) -> list[Session]:
+    """The sessions everyone attends, and those the attendee chose."""
+    return list(
+        registration.event.sessions.filter(Q(capacity__isnull=True) | Q(choices__registration=registration))
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+@dataclass
+class PlanningDay:
+    day: datetime.date
+    occurrences: list
+    clashes: int
+
+
+def planning(*, first: datetime.date, last: datetime.date) -> list[PlanningDay]:
+    """For the office: every event planned (all but refused or cancelled ones, drafts included), day by day,
+    each occurrence with its overlaps (the titles of the others at the same time that day)."""
+    occurrences = (
+        Occurrence.objects.filter(
+            starts_at__lt=_day_start(last + datetime.timedelta(days=1)), ends_at__gte=_day_start(first)
+        )
+        .exclude(event__publication=Publication.REFUSED)
+        .exclude(event__schedule="cancelled")
+        .select_related("event", "event__association", "event__neighbourhood")
+        .order_by("starts_at", "id")
+    )
+    by_day: dict[datetime.date, list] = {}
+    for occurrence in occurrences:
+        day = max(timezone.localtime(occurrence.starts_at).date(), first)
+        end = min(timezone.localtime(occurrence.ends_at).date(), last)
+        while day <= end:
+            by_day.setdefault(day, []).append(occurrence)
+            day += datetime.timedelta(days=1)
+    days = []
+    for day, items in sorted(by_day.items()):
+        clashes = 0
+        annotated = []
+        for occurrence in items:
+            overlaps = [
+                other.event.title
+                for other in items
+                if other is not occurrence
+                and other.starts_at < occurrence.ends_at
+                and other.ends_at > occurrence.starts_at
+            ]
+            clashes += bool(overlaps)
+            annotated.append((occurrence, overlaps))
+        days.append(PlanningDay(day=day, occurrences=annotated, clashes=clashes))
+    return days

@@ -26,6 +26,8 @@ from tissu.agenda.models import (
     Registration,
     RegistrationStatus,
     Schedule,
+    Session,
+    SessionChoice,
     TicketCategory,
 )
 from tissu.audit.services import audit_log
@@ -44,7 +46,7 @@ EVENT_FIELDS = [
 
 
 # Fixed paths of the agenda that an event's address must not shadow.
-RESERVED_SLUGS = {"semaine", "mois", "nouveau", "moderation", "mes-evenements", "agenda-ics"}
+RESERVED_SLUGS = {"semaine", "mois", "nouveau", "moderation", "planning", "mes-evenements"}
 
 
 def unique_event_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -366,6 +368,7 @@ def registration_cancel(*, actor, registration: Registration) -> Registration:
     if registration.status not in ACTIVE_STATUSES:
         raise ValidationError(_("This registration is already cancelled."))
     held = registration.status in HOLDING_STATUSES
+    registration.session_choices.all().delete()  # frees the places taken in the programme's sessions
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
@@ -424,3 +427,59 @@ def registrations_erase_for_user(user) -> None:
     for registration in Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES):
         registration_cancel(actor=user, registration=registration)
     Registration.objects.filter(user=user).delete()
+
+
+# Programme mode: sessions and personal programmes
+
+
+@transaction.atomic
+def session_add(*, actor, event: Event, **values) -> Session:
+    session = Session(event=event, **values)
+    session.full_clean()
+    if session.starts_at < event.starts_at or session.ends_at > event.ends_at:
+        raise ValidationError({"starts_at": _("A session takes place within the dates of its event.")})
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_delete(*, actor, session: Session) -> None:
+    if session.choices.exists():
+        raise ValidationError(_("People chose this session: it cannot be deleted."))
+    session.delete()
+
+
+@transaction.atomic
+def session_join(*, user, session: Session) -> SessionChoice:
+    """Add a session to the attendee's programme: places are counted under a lock, overlaps refused."""
+    session = Session.objects.select_for_update().select_related("event").get(pk=session.pk)
+    registration = Registration.objects.filter(
+        event=session.event, user=user, status=RegistrationStatus.CONFIRMED
+    ).first()
+    if registration is None:
+        raise ValidationError(_("Register for the event first: the programme is for its attendees."))
+    if session.capacity is None:
+        raise ValidationError(_("Everyone attends this session: there is nothing to choose."))
+    if registration.session_choices.filter(session=session).exists():
+        raise ValidationError(_("This session is already in your programme."))
+    clash = (
+        registration.session_choices.filter(
+            session__starts_at__lt=session.ends_at, session__ends_at__gt=session.starts_at
+        )
+        .select_related("session")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _("This session overlaps “%(title)s”, already in your programme.") % {"title": clash.session.title}
+        )
+    if session.choices.count() >= session.capacity:
+        raise ValidationError(_("“%(title)s” is full.") % {"title": session.title})
+    return SessionChoice.objects.create(session=session, registration=registration)
+
+
+@transaction.atomic
+def session_leave(*, user, session: Session) -> None:
+    deleted, _count = SessionChoice.objects.filter(session=session, registration__user=user).delete()
+    if not deleted:
+        raise ValidationError(_("This session is not in your programme."))

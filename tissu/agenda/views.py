@@ -24,6 +24,7 @@ from tissu.agenda.forms import (
     ModerationForm,
     QuestionForm,
     RegistrationForm,
+    SessionForm,
     TicketCategoryForm,
     parse_day,
 )
@@ -143,6 +144,7 @@ def event_detail(request, slug):
         "registration_open": services.registration_is_open(event),
         "deadline": services.registration_deadline(event),
         "jsonld": jsonld_script(event_jsonld(event)) if event.is_published else "",
+        "programme": selectors.programme(event, registration),
     }
     if registration and registration.status == RegistrationStatus.WAITING:
         context["waiting_position"] = selectors.waiting_position(registration)
@@ -480,6 +482,93 @@ def check_in(request, slug):
     return redirect(reverse("agenda:registration-list", args=[event.slug]) + "#check-in")
 
 
+# Programme mode
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_settings(request, slug):
+    event = permissions.get_event_for_user(request.user, slug, write=True)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = SessionForm(request.POST if action == "add_session" else None)
+    try:
+        if action == "add_session" and form.is_valid():
+            services.session_add(actor=request.user, event=event, **form.cleaned_data)
+            messages.success(request, _("Session added to the programme."))
+            return redirect("agenda:programme-settings", event.slug)
+        if action == "delete_session":
+            session = get_object_or_404(event.sessions, pk=request.POST.get("pk"))
+            services.session_delete(actor=request.user, session=session)
+            messages.success(request, _("Session deleted."))
+            return redirect("agenda:programme-settings", event.slug)
+    except ValidationError as error:
+        if action != "add_session":
+            messages.error(request, " ".join(error.messages))
+            return redirect("agenda:programme-settings", event.slug)
+        apply_errors(form, error)
+    context = {"event": event, "form": form, "programme": selectors.programme(event)}
+    return render_form(request, "agenda/manage/programme_settings.html", context)
+
+
+def _session(request, slug, pk):
+    event = permissions.get_event_for_user(request.user, slug)
+    return get_object_or_404(event.sessions.select_related("event"), pk=pk)
+
+
+@login_required
+def session_join(request, slug, pk):
+    session = _session(request, slug, pk)
+    if response := post_only(request):
+        return response
+    try:
+        services.session_join(user=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(title)s” is in your programme.") % {"title": session.title})
+    return redirect(reverse("agenda:event-detail", args=[slug]) + "#programme-title")
+
+
+@login_required
+def session_leave(request, slug, pk):
+    session = _session(request, slug, pk)
+    if response := post_only(request):
+        return response
+    try:
+        services.session_leave(user=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(title)s” is no longer in your programme.") % {"title": session.title})
+    return redirect(reverse("agenda:event-detail", args=[slug]) + "#programme-title")
+
+
+@login_required
+@require_safe
+def my_programme_ics(request, slug):
+    event = permissions.get_event_for_user(request.user, slug)
+    registration = selectors.registration_of(request.user, event)
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        raise PermissionDenied
+    body = ical.programme_calendar(event, selectors.personal_programme(registration))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="programme-{event.slug}.ics"'
+    return response
+
+
+@login_required
+@require_safe
+def planning(request):
+    """For the office: what is planned, day by day, with overlapping events marked, before fixing a date."""
+    permissions.require_office(request.user)
+    first = parse_day(request.GET.get("date_from")) or timezone.localdate()
+    last = parse_day(request.GET.get("date_to")) or first + datetime.timedelta(days=60)
+    last = min(max(last, first), first + datetime.timedelta(days=366))
+    days = selectors.planning(first=first, last=last)
+    context = {"days": days, "first": first, "last": last, "clash_days": sum(1 for day in days if day.clashes)}
+    return render(request, "agenda/manage/planning.html", context)
+
+
 urlpatterns = [
     path("", event_list, name="event-list"),
     path("semaine/", week, name="week"),
@@ -488,6 +577,7 @@ urlpatterns = [
     path("mes-evenements/", my_events, name="my-events"),
     path("nouveau/", event_create, name="event-create"),
     path("moderation/", moderation, name="moderation"),
+    path("planning/", planning, name="planning"),
     path("<slug:slug>/", event_detail, name="event-detail"),
     path("<slug:slug>/evenement.ics", event_ics, name="event-ics"),
     path("<slug:slug>/modifier/", event_edit, name="event-edit"),
@@ -500,4 +590,8 @@ urlpatterns = [
     path("<slug:slug>/inscrits/", registration_list, name="registration-list"),
     path("<slug:slug>/inscrits.csv", registration_csv, name="registration-csv"),
     path("<slug:slug>/pointage/", check_in, name="check-in"),
+    path("<slug:slug>/programme/", programme_settings, name="programme-settings"),
+    path("<slug:slug>/seances/<int:pk>/choisir/", session_join, name="session-join"),
+    path("<slug:slug>/seances/<int:pk>/quitter/", session_leave, name="session-leave"),
+    path("<slug:slug>/mon-programme.ics", my_programme_ics, name="my-programme-ics"),
 ]

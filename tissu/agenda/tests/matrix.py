@@ -45,6 +45,17 @@ def _registered_event(personas):
     return params
 
 
+def _session(personas):
+    from tissu.agenda.models import Event, Session
+
+    params = _event_of_a(personas)
+    event = Event.objects.get(slug=params["args"][0])
+    session = event.sessions.first() or Session.objects.create(
+        event=event, title="Atelier tournant", starts_at=event.starts_at, ends_at=event.ends_at, capacity=10
+    )
+    return {"args": [event.slug, session.pk]}
+
+
 ROWS = [
     Row("agenda:event-list", PUBLIC, setup=_with_event),
     Row("agenda:week", PUBLIC, setup=_with_event),
@@ -53,6 +64,7 @@ ROWS = [
     Row("agenda:my-events", SIGNED_IN_ONLY),
     Row("agenda:event-create", PUBLISHERS, note="managers of an association, and the office"),
     Row("agenda:moderation", OFFICE_ONLY),
+    Row("agenda:planning", OFFICE_ONLY),
     Row("agenda:event-detail", PUBLIC, setup=_event_of_a),
     Row("agenda:event-ics", PUBLIC, setup=_event_of_a, browse=False),
     Row("agenda:event-edit", MANAGERS_OF_A, setup=_event_of_a),
@@ -82,4 +94,14 @@ ROWS = [
     Row("agenda:registration-list", MANAGERS_OF_A, setup=_event_of_a),
     Row("agenda:registration-csv", MANAGERS_OF_A, setup=_event_of_a, browse=False),
     Row("agenda:check-in", MANAGERS_OF_A_POST, setup=_event_of_a, browse=False),
+    Row("agenda:programme-settings", MANAGERS_OF_A, setup=_event_of_a),
+    Row("agenda:session-join", expect(405, anonymous=LOGIN), setup=_session, browse=False, note="POST only"),
+    Row("agenda:session-leave", expect(405, anonymous=LOGIN), setup=_session, browse=False, note="POST only"),
+    Row(
+        "agenda:my-programme-ics",
+        expect(200, anonymous=LOGIN, manager_a=403, staff=403, superuser=403),
+        setup=_registered_event,
+        browse=False,
+        note="for confirmed attendees",
+    ),
 ]

@@ -18,6 +18,7 @@ def test_the_demo_city_has_an_agenda_with_a_full_training_and_the_rencontres(cli
     rencontres = Event.objects.get(slug="rencontres-de-la-vie-associative")
     assert rencontres.is_multi_day
     assert rencontres.ticket_categories.get(name="Agent territorial").access_code == "46 SXRVA 002"
+    assert rencontres.sessions.count() == 10 and rencontres.sessions.filter(choices__isnull=False).count() == 1
     assert Event.objects.get(slug="atelier-reparation-velos").occurrences.count() == 11
     assert Event.objects.filter(publication=Publication.PENDING).exists()
     page = client.get(reverse("agenda:event-list"))

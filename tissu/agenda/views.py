@@ -57,6 +57,7 @@ def event_list(request):
         "page": page,
         "choices": selectors.filter_choices(),
         "query": _query(request, "page"),
+        "can_publish": permissions.can_publish(request.user),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "agenda/event_list.html#results" if partial else "agenda/event_list.html", context)

@@ -12,7 +12,7 @@ PUBLISHERS = expect(403, anonymous=LOGIN, manager_a=200, manager_b=200, staff=20
 
 
 def _event_of_a(personas):
-    from tissu.agenda.models import Event
+    from tissu.agenda.models import Event, Session
     from tissu.agenda.tests.factories import make_event
     from tissu.directory.models import Association
 
@@ -22,6 +22,10 @@ def _event_of_a(personas):
         event = make_event("Matrix event", association=association, capacity=10)
         event.slug = "matrix-event"
         event.save(update_fields=["slug"])
+        # A programme, so that the event page shows its sessions.
+        Session.objects.create(
+            event=event, title="Atelier tournant", starts_at=event.starts_at, ends_at=event.ends_at, capacity=10
+        )
     return {"args": [event.slug]}
 
 
@@ -46,14 +50,11 @@ def _registered_event(personas):
 
 
 def _session(personas):
-    from tissu.agenda.models import Event, Session
+    from tissu.agenda.models import Event
 
     params = _event_of_a(personas)
     event = Event.objects.get(slug=params["args"][0])
-    session = event.sessions.first() or Session.objects.create(
-        event=event, title="Atelier tournant", starts_at=event.starts_at, ends_at=event.ends_at, capacity=10
-    )
-    return {"args": [event.slug, session.pk]}
+    return {"args": [event.slug, event.sessions.get().pk]}
 
 
 ROWS = [

@@ -41,3 +41,7 @@ def send_place_offered(*, registration) -> None:
 
 def send_schedule_changed(*, registration) -> None:
     _send("schedule_changed", registration)
+
+
+def send_reminder(*, registration) -> None:
+    _send("reminder", registration)

@@ -300,6 +300,7 @@ class Registration(models.Model):
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -380,3 +381,22 @@ class SessionChoice(models.Model):
 
     def __str__(self):
         return f"{self.registration} → {self.session}"
+
+
+def _calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarToken(models.Model):
+    """The secret address of a person's "my registrations" calendar feed (calendar apps cannot sign in)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token")
+    token = models.CharField(max_length=64, unique=True, default=_calendar_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self):
+        return str(self.user)

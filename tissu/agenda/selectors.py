@@ -11,6 +11,7 @@ from tissu.agenda import permissions
 from tissu.agenda.models import (
     ACTIVE_STATUSES,
     HOLDING_STATUSES,
+    CalendarToken,
     Category,
     Event,
     Occurrence,
@@ -280,3 +281,7 @@ def planning(*, first: datetime.date, last: datetime.date) -> list[PlanningDay]:
             annotated.append((occurrence, overlaps))
         days.append(PlanningDay(day=day, occurrences=annotated, clashes=clashes))
     return days
+
+
+def calendar_token_of(user) -> str:
+    return CalendarToken.objects.filter(user=user).values_list("token", flat=True).first() or ""

@@ -19,6 +19,7 @@ from tissu.agenda.models import (
     ACTIVE_STATUSES,
     HOLDING_STATUSES,
     AttendanceMode,
+    CalendarToken,
     Event,
     Occurrence,
     Publication,
@@ -46,7 +47,7 @@ EVENT_FIELDS = [
 
 
 # Fixed paths of the agenda that an event's address must not shadow.
-RESERVED_SLUGS = {"semaine", "mois", "nouveau", "moderation", "planning", "mes-evenements"}
+RESERVED_SLUGS = {"semaine", "mois", "nouveau", "moderation", "planning", "mes-evenements", "mes-inscriptions"}
 
 
 def unique_event_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -427,6 +428,7 @@ def registrations_erase_for_user(user) -> None:
     for registration in Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES):
         registration_cancel(actor=user, registration=registration)
     Registration.objects.filter(user=user).delete()
+    CalendarToken.objects.filter(user=user).delete()
 
 
 # Programme mode: sessions and personal programmes
@@ -483,3 +485,41 @@ def session_leave(*, user, session: Session) -> None:
     deleted, _count = SessionChoice.objects.filter(session=session, registration__user=user).delete()
     if not deleted:
         raise ValidationError(_("This session is not in your programme."))
+
+
+# Reminders and the private calendar address
+
+
+def registrations_to_remind(now: datetime.datetime | None = None):
+    """Confirmed registrations of events with a date tomorrow (local time) not reminded yet."""
+    tomorrow = timezone.localtime(now or timezone.now()).date() + datetime.timedelta(days=1)
+    start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
+    events = Occurrence.objects.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
+    return Registration.objects.filter(
+        status=RegistrationStatus.CONFIRMED,
+        reminded_at__isnull=True,
+        event__schedule=Schedule.SCHEDULED,
+        event__in=events.values("event_id"),
+    ).select_related("user", "event", "category")
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """The reminder the day before, once per registration, even if two runs overlap (idempotent)."""
+    sent = 0
+    for registration in registrations_to_remind(now):
+        with transaction.atomic():
+            # Compare and set: only the run that marks the registration sends its reminder.
+            marked = Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            )
+            if marked:
+                emails.send_reminder(registration=registration)
+                sent += 1
+    return sent
+
+
+@transaction.atomic
+def calendar_token_reset(*, user) -> CalendarToken:
+    """A new secret address; the old one stops working (if it leaked)."""
+    CalendarToken.objects.filter(user=user).delete()
+    return CalendarToken.objects.create(user=user)

@@ -5,6 +5,7 @@ import copy
 import csv
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -274,8 +275,14 @@ def my_events(request):
             "registrations": selectors.registrations_of_user(request.user),
             "events": selectors.events_managed_by(request.user) if permissions.can_publish(request.user) else [],
             "can_publish": permissions.can_publish(request.user),
+            "calendar_url": _private_calendar_url(request.user),
         },
     )
+
+
+def _private_calendar_url(user) -> str:
+    token = selectors.calendar_token_of(user)
+    return settings.SITE_URL + reverse("agenda:my-registrations-ics", args=[token]) if token else ""
 
 
 # Registration settings, registrations and check-in

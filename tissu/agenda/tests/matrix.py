@@ -57,6 +57,13 @@ def _session(personas):
     return {"args": [event.slug, event.sessions.get().pk]}
 
 
+def _calendar_token(personas):
+    from tissu.agenda.models import CalendarToken
+
+    entry, _created = CalendarToken.objects.get_or_create(user=personas["volunteer"])
+    return {"args": [entry.token]}
+
+
 ROWS = [
     Row("agenda:event-list", PUBLIC, setup=_with_event),
     Row("agenda:week", PUBLIC, setup=_with_event),
@@ -104,5 +111,15 @@ ROWS = [
         setup=_registered_event,
         browse=False,
         note="for confirmed attendees",
+    ),
+    Row("agenda:openagenda-json", PUBLIC, browse=False),
+    Row("agenda:rss", PUBLIC, browse=False),
+    Row("agenda:calendar-token-reset", expect(405, anonymous=LOGIN), browse=False, note="POST only"),
+    Row(
+        "agenda:my-registrations-ics",
+        PUBLIC,
+        setup=_calendar_token,
+        browse=False,
+        note="the secret address is the credential (calendar applications cannot sign in)",
     ),
 ]

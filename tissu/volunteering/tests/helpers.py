@@ -55,7 +55,7 @@ def make_mission(
 
 
 def make_profile(user, *, skills=(), interests=(), **fields) -> VolunteerProfile:
-    profile = VolunteerProfile.objects.create(user=user, **fields)
+    profile, _created = VolunteerProfile.objects.update_or_create(user=user, defaults=fields)
     profile.skills.set(skills)
     profile.interests.set(interests)
     return profile

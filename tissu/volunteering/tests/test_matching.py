@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import make_user
 from tissu.directory.models import Neighbourhood
@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def english_pages(client):
+def english(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -55,8 +57,6 @@ def test_missions_are_ranked_with_their_reasons(personas, skills):
 
 
 def test_the_reasons_read_in_french(personas, skills):
-    from django.utils import translation
-
     profile = make_profile(personas["volunteer"], skills=skills[:3], availability="sat-morning wed-afternoon")
     make_mission(skills=skills[:3], schedule="sat-morning wed-afternoon")
     with translation.override("fr"):

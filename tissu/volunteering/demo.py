@@ -58,9 +58,12 @@ MISSIONS_B = [
      {"board_role": "secretary", "schedule": "mon-evening", "rhythm": "Le lundi soir"}),
 ]  # fmt: skip
 VOLUNTEERS = [
-    ("karim.benali@bellerive.example", "Karim Benali", ["Logistique", "Bricolage"], ["007000"], "sat-morning sun-morning"),
-    ("sofia.rossi@bellerive.example", "Sofia Rossi", ["Traduction", "Communication"], ["006000"], "mon-evening wed-evening"),
-    ("jules.bernard@bellerive.example", "Jules Bernard", ["Soutien scolaire", "Informatique"], ["015000"], "wed-afternoon"),
+    ("karim.benali@bellerive.example", "Karim Benali", ["Logistique", "Bricolage"], ["007000"],
+     "sat-morning sun-morning"),
+    ("sofia.rossi@bellerive.example", "Sofia Rossi", ["Traduction", "Communication"], ["006000"],
+     "mon-evening wed-evening"),
+    ("jules.bernard@bellerive.example", "Jules Bernard", ["Soutien scolaire", "Informatique"], ["015000"],
+     "wed-afternoon"),
 ]  # fmt: skip
 
 
@@ -93,7 +96,9 @@ def _mission(association, spec, skills, neighbourhoods, rng, today, creator) -> 
         mission_type=mission_type,
         status=status,
         created_by=creator,
-        published_at=None if status in ("draft", "pending_review") else now - datetime.timedelta(days=rng.randrange(3, 40)),
+        published_at=None
+        if status in ("draft", "pending_review")
+        else now - datetime.timedelta(days=rng.randrange(3, 40)),
         search_text=search.search_text(title, description, " ".join(skill_names), association.name),
         **fields,
     )
@@ -152,8 +157,12 @@ def seed(ctx) -> None:
     skills = _skills()
     neighbourhoods = list(Neighbourhood.objects.order_by("name"))
     manager_a, manager_b = ctx.users["manager_a"], ctx.users["manager_b"]
-    missions = {spec[0]: _mission(association_a, spec, skills, neighbourhoods, rng, today, manager_a) for spec in MISSIONS_A}
-    missions |= {spec[0]: _mission(association_b, spec, skills, neighbourhoods, rng, today, manager_b) for spec in MISSIONS_B}
+    missions = {
+        spec[0]: _mission(association_a, spec, skills, neighbourhoods, rng, today, manager_a) for spec in MISSIONS_A
+    }
+    missions |= {
+        spec[0]: _mission(association_b, spec, skills, neighbourhoods, rng, today, manager_b) for spec in MISSIONS_B
+    }
     # A few other associations looking for volunteers post one mission each.
     others = (
         Association.objects.filter(accepts_volunteers=True, rna_position=RnaPosition.ACTIVE, publish_on_web=True)
@@ -186,8 +195,10 @@ def seed(ctx) -> None:
     others_volunteers = []
     for email, full_name, skill_names, families, availability in VOLUNTEERS:
         user = _volunteer(email, full_name)
-        _profile(user, skills, skill_names, families, availability, rng.choice(neighbourhoods) if neighbourhoods else None,
-                 contact_opt_in=True, languages="français")  # fmt: skip
+        neighbourhood = rng.choice(neighbourhoods) if neighbourhoods else None
+        _profile(
+            user, skills, skill_names, families, availability, neighbourhood, contact_opt_in=True, languages="français"
+        )
         others_volunteers.append(user)
     karim, sofia, jules = others_volunteers
 
@@ -197,7 +208,10 @@ def seed(ctx) -> None:
     discussing = _application(missions["kitchen"], lea, "discussing", message="Je cuisine pour huit chaque dimanche !")
     if not discussing.messages.exists():
         ApplicationMessage.objects.create(
-            application=discussing, author=manager_b, from_association=True, body="Merci ! Pouvez-vous venir samedi pour un essai ?"
+            application=discussing,
+            author=manager_b,
+            from_association=True,
+            body="Merci ! Pouvez-vous venir samedi pour un essai ?",
         )
         ApplicationMessage.objects.create(application=discussing, author=lea, body="Avec plaisir, à samedi.")
     accepted = _application(collection, lea, "accepted", slot=collection.slots.first(), days_ago=20)
@@ -205,7 +219,9 @@ def seed(ctx) -> None:
         VolunteerHours.objects.create(application=accepted, day=today - datetime.timedelta(days=10), hours=3,
                                       note="Tri des denrées", status="confirmed", decided_by=manager_a,
                                       decided_at=timezone.now())  # fmt: skip
-        VolunteerHours.objects.create(application=accepted, day=today - datetime.timedelta(days=3), hours=2, note="Accueil")
+        VolunteerHours.objects.create(
+            application=accepted, day=today - datetime.timedelta(days=3), hours=2, note="Accueil"
+        )
     _application(missions["treasurer"], karim, "declined", decline_reason="profile", days_ago=15)
     _application(missions["translation"], sofia, "withdrawn", days_ago=12)
     _application(missions["party"], jules, "accepted", slot=missions["party"].slots.first(), days_ago=18)

@@ -62,7 +62,10 @@ def _mission_reviewed(mission, approved: bool):
     if approved:
         return (
             _("Your mission is published: %(title)s") % {"title": mission.title},
-            [_("The associations office approved the mission “%(title)s”: volunteers can now apply.") % {"title": mission.title}],
+            [
+                _("The associations office approved the mission “%(title)s”: volunteers can now apply.")
+                % {"title": mission.title}
+            ],
             _url("volunteering:mission-detail", mission.pk),
             _("See the mission"),
         )
@@ -137,7 +140,10 @@ def send_application_withdrawn(*, application) -> None:
         to=manager_recipients(mission.association),
         build=lambda: (
             _("Application withdrawn: %(title)s") % {"title": mission.title},
-            [_("%(name)s withdrew their application to “%(title)s”.") % {"name": application.volunteer.full_name, "title": mission.title}],
+            [
+                _("%(name)s withdrew their application to “%(title)s”.")
+                % {"name": application.volunteer.full_name, "title": mission.title}
+            ],
             _url("volunteering:mission-applications", mission.pk),
             _("See the applications"),
         ),
@@ -192,7 +198,12 @@ def send_hours_declared(*, entry, application) -> None:
             _("Hours to confirm: %(title)s") % {"title": mission.title},
             [
                 _("%(name)s declared %(hours)s hours on %(day)s for “%(title)s”.")
-                % {"name": application.volunteer.full_name, "hours": entry.hours, "day": entry.day, "title": mission.title}
+                % {
+                    "name": application.volunteer.full_name,
+                    "hours": entry.hours,
+                    "day": entry.day,
+                    "title": mission.title,
+                }
             ],
             _url("volunteering:application-detail", application.pk),
             _("Confirm the hours"),

@@ -200,7 +200,9 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("approve", _("Publish")), ("return", _("Send back to draft"))]
     )
-    note = forms.CharField(label=_("What to change"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("What to change"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class VolunteerProfileForm(forms.ModelForm):
@@ -208,7 +210,10 @@ class VolunteerProfileForm(forms.ModelForm):
         label=_("My skills"), queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     interests = forms.ModelMultipleChoiceField(
-        label=_("Causes I care about"), queryset=Theme.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Causes I care about"),
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     availability = CodesField(label=_("When I am available"), choices=SLOT_CHOICES, required=False)
 
@@ -285,4 +290,3 @@ class HoursForm(forms.Form):
 
 class HoursDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("confirm", "confirm"), ("refuse", "refuse")])
-

@@ -181,7 +181,11 @@ class VolunteerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
     skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True, related_name="volunteers")
     interests = models.ManyToManyField(
-        Theme, verbose_name=_("causes I care about"), blank=True, related_name="+", limit_choices_to={"code__endswith": "000"}
+        Theme,
+        verbose_name=_("causes I care about"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"code__endswith": "000"},
     )
     availability = models.CharField(_("availability"), max_length=400, blank=True)
     neighbourhood = models.ForeignKey(
@@ -296,6 +300,9 @@ class ApplicationMessage(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
 
+    def __str__(self):
+        return f"message {self.pk}"
+
 
 class HoursStatus(models.TextChoices):
     DECLARED = "declared", _("declared")
@@ -321,4 +328,9 @@ class VolunteerHours(models.Model):
         ordering = ["-day", "-id"]
         verbose_name = _("volunteer hours")
         verbose_name_plural = _("volunteer hours")
-        constraints = [models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=24), name="volunteering_hours_range")]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=24), name="volunteering_hours_range")
+        ]
+
+    def __str__(self):
+        return f"{self.hours} h ({self.day})"

@@ -53,9 +53,9 @@ def get_application_for_user(user, pk: int) -> Application:
     if not user.is_authenticated:
         raise PermissionDenied
     try:
-        application = Application.objects.select_related(
-            "mission", "mission__association", "volunteer", "slot"
-        ).get(pk=pk)
+        application = Application.objects.select_related("mission", "mission__association", "volunteer", "slot").get(
+            pk=pk
+        )
     except Application.DoesNotExist:
         raise Http404 from None
     if application.volunteer_id == user.pk or can_handle_applications(user, application.mission):

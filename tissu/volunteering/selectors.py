@@ -36,9 +36,12 @@ class MissionFilters:
 
     @property
     def is_filtered(self) -> bool:
-        return bool(
-            self.q or self.skills or self.causes or self.types or self.neighbourhoods or self.publics or self.remote
-        ) or self.on_date is not None
+        return (
+            bool(
+                self.q or self.skills or self.causes or self.types or self.neighbourhoods or self.publics or self.remote
+            )
+            or self.on_date is not None
+        )
 
 
 def _visible_associations() -> Q:
@@ -66,8 +69,10 @@ def mission_search(*, filters: MissionFilters) -> QuerySet[Mission]:
     if filters.on_date:
         day = filters.on_date
         dated = Q(mission_type="one_off", slots__starts_at__date=day)
-        ongoing = ~Q(mission_type="one_off") & (Q(starts_on__isnull=True) | Q(starts_on__lte=day)) & (
-            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        ongoing = (
+            ~Q(mission_type="one_off")
+            & (Q(starts_on__isnull=True) | Q(starts_on__lte=day))
+            & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         )
         missions = missions.filter(dated | ongoing)
     if filters.skills or filters.causes or filters.on_date:
@@ -91,9 +96,7 @@ def search_choices() -> dict:
     open_missions = Mission.objects.filter(status__in=OPEN_STATUSES)
     return {
         "skills": list(Skill.objects.filter(missions__in=open_missions).distinct().order_by("name")),
-        "causes": list(
-            Theme.objects.filter(code__in=open_missions.values("causes__code")).order_by("label")
-        ),
+        "causes": list(Theme.objects.filter(code__in=open_missions.values("causes__code")).order_by("label")),
         "neighbourhoods": list(Neighbourhood.objects.order_by("name")),
     }
 
@@ -121,7 +124,9 @@ def missions_of_association(association: Association) -> QuerySet[Mission]:
 
 
 def missions_to_review() -> QuerySet[Mission]:
-    return Mission.objects.filter(status=MissionStatus.PENDING_REVIEW).select_related("association").order_by("updated_at")
+    return (
+        Mission.objects.filter(status=MissionStatus.PENDING_REVIEW).select_related("association").order_by("updated_at")
+    )
 
 
 def mission_detail(*, mission: Mission) -> dict:
@@ -217,7 +222,11 @@ def volunteer_export(user) -> dict:
                 "slot": application.slot.starts_at.isoformat() if application.slot else None,
                 "created_at": application.created_at.isoformat(),
                 "messages": [
-                    {"from_association": message.from_association, "body": message.body, "at": message.created_at.isoformat()}
+                    {
+                        "from_association": message.from_association,
+                        "body": message.body,
+                        "at": message.created_at.isoformat(),
+                    }
                     for message in application.messages.all()
                 ],
                 "hours": [

@@ -15,8 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tissu.audit.services import audit_log
-from tissu.directory import search
 from tissu.directory import permissions as directory_permissions
+from tissu.directory import search
 from tissu.volunteering import emails
 from tissu.volunteering.models import (
     ACTIVE_APPLICATION_STATUSES,
@@ -129,7 +129,9 @@ def _replace_slots(mission: Mission, slots: list[tuple[datetime.datetime, dateti
             wanted.discard(key)
             continue
         if Application.objects.filter(slot=slot).exists():
-            raise ValidationError({"slots": _("A slot volunteers applied to cannot be removed: close the mission instead.")})
+            raise ValidationError(
+                {"slots": _("A slot volunteers applied to cannot be removed: close the mission instead.")}
+            )
         slot.delete()
     for starts_at, ends_at in sorted(wanted):
         MissionSlot.objects.create(mission=mission, starts_at=starts_at, ends_at=ends_at)
@@ -290,7 +292,9 @@ def _set_application_status(application: Application, status: str, *extra_fields
 
 
 @transaction.atomic
-def application_create(*, volunteer, mission: Mission, message: str = "", slot: MissionSlot | None = None) -> Application:
+def application_create(
+    *, volunteer, mission: Mission, message: str = "", slot: MissionSlot | None = None
+) -> Application:
     """Apply to a mission. A full mission puts the candidate on its waiting list."""
     mission = Mission.objects.select_for_update().select_related("association").get(pk=mission.pk)
     if mission.status not in (MissionStatus.PUBLISHED, MissionStatus.FULL):
@@ -499,7 +503,9 @@ def applications_remind(*, now: datetime.datetime | None = None, after_days: int
 
 
 @transaction.atomic
-def hours_declare(*, volunteer, application: Application, day: datetime.date, hours: Decimal, note: str = "") -> VolunteerHours:
+def hours_declare(
+    *, volunteer, application: Application, day: datetime.date, hours: Decimal, note: str = ""
+) -> VolunteerHours:
     application, _mission = _lock(application)
     if application.volunteer_id != volunteer.pk:
         raise PermissionDenied
@@ -516,7 +522,9 @@ def hours_declare(*, volunteer, application: Application, day: datetime.date, ho
 
 @transaction.atomic
 def hours_decide(*, actor, entry: VolunteerHours, confirm: bool) -> VolunteerHours:
-    entry = VolunteerHours.objects.select_for_update().select_related("application__mission__association").get(pk=entry.pk)
+    entry = (
+        VolunteerHours.objects.select_for_update().select_related("application__mission__association").get(pk=entry.pk)
+    )
     _require_manager(actor, entry.application.mission)
     if entry.status != HoursStatus.DECLARED:
         raise ValidationError(_("These hours were already answered."))

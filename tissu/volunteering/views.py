@@ -145,7 +145,9 @@ def mission_edit(request, pk):
             return redirect("volunteering:mission-detail", mission.pk)
     mission.refresh_from_db()
     return render_form(
-        request, "volunteering/mission_form.html", {"form": form, "association": mission.association, "mission": mission}
+        request,
+        "volunteering/mission_form.html",
+        {"form": form, "association": mission.association, "mission": mission},
     )
 
 

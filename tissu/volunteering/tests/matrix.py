@@ -38,7 +38,9 @@ def _one_off(personas):
 def _draft(personas):
     from tissu.volunteering.tests.helpers import make_mission
 
-    return {"args": [make_mission(title="Trésorier·e", status="draft", mission_type="board", board_role="treasurer").pk]}
+    return {
+        "args": [make_mission(title="Trésorier·e", status="draft", mission_type="board", board_role="treasurer").pk]
+    }
 
 
 def _application(personas):
@@ -119,6 +121,8 @@ ROWS = [
     Row("volunteering:recommended", SIGNED_IN_ONLY, setup=lambda personas: _published(personas) and {}),
     Row("volunteering:skill-list", OFFICE_ONLY, setup=lambda personas: _skill(personas) and {}),
     Row("volunteering:skill-edit", OFFICE_ONLY, setup=_skill),
-    Row("volunteering:skill-delete", expect(403, anonymous=LOGIN, staff=405, superuser=405), setup=_skill, browse=False),
+    Row(
+        "volunteering:skill-delete", expect(403, anonymous=LOGIN, staff=405, superuser=405), setup=_skill, browse=False
+    ),
     Row("volunteering:review-queue", OFFICE_ONLY, setup=_pending),
 ]

@@ -74,7 +74,9 @@ def test_applying_to_a_mission_not_open_is_refused(volunteer, status):
 def test_applying_twice_is_refused(client_for, volunteer):
     mission = make_mission()
     services.application_create(volunteer=volunteer, mission=mission, message="Hi")
-    response = client_for(volunteer).post(reverse("volunteering:mission-apply", args=[mission.pk]), {"message": "Again"})
+    response = client_for(volunteer).post(
+        reverse("volunteering:mission-apply", args=[mission.pk]), {"message": "Again"}
+    )
     assert response.status_code == 400
     assert "already applied" in response.content.decode()
     assert Application.objects.count() == 1
@@ -181,7 +183,9 @@ def test_messages_go_between_the_two_parties_only(
 
 def test_an_empty_message_is_refused(client_for, volunteer):
     application = make_application(make_mission(), volunteer)
-    response = client_for(volunteer).post(reverse("volunteering:application-message", args=[application.pk]), {"body": ""})
+    response = client_for(volunteer).post(
+        reverse("volunteering:application-message", args=[application.pk]), {"body": ""}
+    )
     assert response.status_code == 400
 
 

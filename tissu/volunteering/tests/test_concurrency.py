@@ -48,9 +48,11 @@ def test_managers_accepting_at_once_never_overfill_the_mission(personas):
     applications = [make_application(mission, make_user(f"v{number}@example.org")) for number in range(4)]
     errors, _results = run_together(
         *[
-            (lambda manager=manager, application=application: services.application_accept(
-                actor=manager, application=application
-            ))
+            (
+                lambda manager=manager, application=application: services.application_accept(
+                    actor=manager, application=application
+                )
+            )
             for manager, application in zip(managers, applications, strict=True)
         ]
     )
@@ -83,10 +85,7 @@ def test_a_double_submission_makes_one_application(personas):
     mission = make_mission(places=3)
     volunteer = personas["volunteer"]
     errors, _results = run_together(
-        *[
-            (lambda: services.application_create(volunteer=volunteer, mission=mission, message="Hi"))
-            for _ in range(3)
-        ]
+        *[(lambda: services.application_create(volunteer=volunteer, mission=mission, message="Hi")) for _ in range(3)]
     )
     assert len(errors) == 2
     assert Application.objects.filter(volunteer=volunteer).count() == 1

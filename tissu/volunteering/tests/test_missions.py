@@ -128,7 +128,8 @@ def test_with_moderation_a_mission_waits_for_the_office(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client_for(staff).post(
-            reverse("volunteering:mission-review", args=[mission.pk]), {"decision": "return", "note": "Précisez le lieu."}
+            reverse("volunteering:mission-review", args=[mission.pk]),
+            {"decision": "return", "note": "Précisez le lieu."},
         )
     mission.refresh_from_db()
     assert mission.status == MissionStatus.DRAFT

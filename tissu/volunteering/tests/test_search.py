@@ -74,7 +74,9 @@ def test_a_date_keeps_the_one_off_missions_of_that_day_and_the_ongoing_ones(clie
     day = (timezone.localtime() + datetime.timedelta(days=7)).date()
     response = client.get(reverse("volunteering:mission-list"), {"date": day.isoformat(), "type": "one_off"})
     assert titles(response) == ["Collecte alimentaire"]
-    response = client.get(reverse("volunteering:mission-list"), {"date": (day + datetime.timedelta(days=1)).isoformat()})
+    response = client.get(
+        reverse("volunteering:mission-list"), {"date": (day + datetime.timedelta(days=1)).isoformat()}
+    )
     assert "Collecte alimentaire" not in titles(response)
     assert "Comptable bénévole" in titles(response)
 

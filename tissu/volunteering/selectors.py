@@ -237,3 +237,39 @@ def volunteer_export(user) -> dict:
             for application in applications_of_volunteer(user).prefetch_related("messages", "hours")
         ],
     }
+
+
+@dataclass(frozen=True)
+class Certificate:
+    application: Application
+    representative: str
+    first_day: datetime.date
+    last_day: datetime.date
+    total_hours: object
+    entries: list
+
+
+def certificate_for(application: Application) -> Certificate | None:
+    """The volunteering certificate of an application: its hours confirmed by the association, or None."""
+    from django.db.models import Sum
+
+    from tissu.directory.models import Membership
+    from tissu.volunteering.models import HoursStatus
+
+    confirmed = application.hours.filter(status=HoursStatus.CONFIRMED).order_by("day")
+    entries = list(confirmed)
+    if not entries:
+        return None
+    representative = (
+        Membership.objects.filter(association=application.mission.association, is_representative=True)
+        .select_related("user")
+        .first()
+    )
+    return Certificate(
+        application=application,
+        representative=representative.user.full_name if representative else "",
+        first_day=entries[0].day,
+        last_day=entries[-1].day,
+        total_hours=confirmed.aggregate(total=Sum("hours"))["total"],
+        entries=entries,
+    )

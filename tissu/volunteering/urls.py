@@ -19,6 +19,7 @@ urlpatterns = [
     path("candidatures/<int:pk>/message/", views.application_message, name="application-message"),
     path("candidatures/<int:pk>/heures/", views.hours_declare, name="hours-declare"),
     path("candidatures/<int:pk>/heures/<int:hours_pk>/", views.hours_decide, name="hours-decide"),
+    path("candidatures/<int:pk>/attestation/", views.certificate, name="certificate"),
     path("mon-profil/", views.volunteer_profile, name="volunteer-profile"),
     path("pour-moi/", views.recommended, name="recommended"),
     path("gestion/competences/", views.skill_list, name="skill-list"),

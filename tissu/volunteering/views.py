@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -26,7 +27,15 @@ from tissu.volunteering.forms import (
     SkillForm,
     VolunteerProfileForm,
 )
-from tissu.volunteering.models import ApplicationStatus, DeclineReason, MissionType, Public, Skill, VolunteerHours
+from tissu.volunteering.models import (
+    ApplicationStatus,
+    DeclineReason,
+    HoursStatus,
+    MissionType,
+    Public,
+    Skill,
+    VolunteerHours,
+)
 
 PER_PAGE = 20
 
@@ -193,11 +202,13 @@ def application_detail(request, pk, *, message_form=None, decline_form=None, hou
     application = permissions.get_application_for_user(request.user, pk)
     is_volunteer = permissions.is_volunteer_of(request.user, application)
     is_manager = permissions.can_handle_applications(request.user, application.mission)
+    hours = selectors.application_hours(application)
     context = {
         "application": application,
         "mission": application.mission,
         "thread": selectors.application_thread(application),
-        "hours": selectors.application_hours(application),
+        "hours": hours,
+        "can_certify": any(entry.status == HoursStatus.CONFIRMED for entry in hours),
         "is_volunteer": is_volunteer,
         "is_manager": is_manager,
         "profile": selectors.profile_of(application.volunteer) if is_manager else None,
@@ -304,6 +315,17 @@ def hours_decide(request, pk, hours_pk):
         else:
             messages.success(request, _("Hours answered."))
     return redirect("volunteering:application-detail", application.pk)
+
+
+@login_required
+@require_safe
+def certificate(request, pk):
+    """A printable attestation de bénévolat: the hours the association confirmed (404 before any)."""
+    application = permissions.get_application_for_user(request.user, pk)
+    data = selectors.certificate_for(application)
+    if data is None:
+        raise Http404
+    return render(request, "volunteering/certificate.html", {"certificate": data, "mission": application.mission})
 
 
 @login_required

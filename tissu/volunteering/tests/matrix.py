@@ -56,6 +56,14 @@ def _application(personas):
     return {"args": [application.pk]}
 
 
+def _confirmed(personas):
+    args = _application(personas)["args"]
+    from tissu.volunteering.models import VolunteerHours
+
+    VolunteerHours.objects.filter(application_id=args[0]).update(status="confirmed")
+    return {"args": args}
+
+
 def _hours(personas):
     args = _application(personas)["args"]
     from tissu.volunteering.models import VolunteerHours
@@ -117,6 +125,7 @@ ROWS = [
         setup=_hours,
         browse=False,
     ),
+    Row("volunteering:certificate", APPLICATION_PARTIES, setup=_confirmed),
     Row("volunteering:volunteer-profile", SIGNED_IN_ONLY),
     Row("volunteering:recommended", SIGNED_IN_ONLY, setup=lambda personas: _published(personas) and {}),
     Row("volunteering:skill-list", OFFICE_ONLY, setup=lambda personas: _skill(personas) and {}),

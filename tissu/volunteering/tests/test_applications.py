@@ -18,11 +18,6 @@ from tissu.volunteering.tests.helpers import make_application, make_mission, mak
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english_pages(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 def test_a_volunteer_applies_with_a_message_and_the_managers_are_told(
     client_for, volunteer, manager_a, django_capture_on_commit_callbacks
 ):

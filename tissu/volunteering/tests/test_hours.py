@@ -54,3 +54,20 @@ def test_too_many_hours_in_a_day_are_refused(client_for, volunteer):
         reverse("volunteering:hours-declare", args=[application.pk]), {"day": YESTERDAY.isoformat(), "hours": "30"}
     )
     assert response.status_code == 400
+
+
+def test_the_certificate_sums_the_confirmed_hours(client_for, volunteer, manager_a, manager_b):
+    application = make_application(make_mission(title="Collecte"), volunteer, status="accepted")
+    url = reverse("volunteering:certificate", args=[application.pk])
+    entry = application.hours.create(day=YESTERDAY - datetime.timedelta(days=5), hours=3, note="Tri")
+    assert client_for(volunteer).get(url).status_code == 404  # nothing confirmed yet
+    application.hours.create(day=YESTERDAY, hours="2.5", status="confirmed")
+    application.hours.create(day=YESTERDAY, hours=4, status="refused")
+    services.hours_decide(actor=manager_a, entry=entry, confirm=True)
+    response = client_for(volunteer).get(url)
+    html = response.content.decode()
+    assert response.context["certificate"].total_hours == 5.5
+    assert "Vera Volunteer" in html and "Collecte" in html and "5.50 hours" in html
+    assert "its representative: Alice Manager" in html
+    assert client_for(manager_a).get(url).status_code == 200
+    assert client_for(manager_b).get(url).status_code == 404

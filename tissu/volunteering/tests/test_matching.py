@@ -15,13 +15,6 @@ from tissu.volunteering.tests.helpers import family, make_application, make_miss
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
 def skills():
     return [make_skill(name) for name in ("Animation", "Cuisine", "Informatique", "Comptabilité")]

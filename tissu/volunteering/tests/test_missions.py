@@ -17,11 +17,6 @@ from tissu.volunteering.tests.helpers import family, make_application, make_miss
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english_pages(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 def mission_data(**overrides):
     data = {
         "title": "Aide aux devoirs",

@@ -12,11 +12,6 @@ from tissu.volunteering.tests.helpers import family, make_application, make_miss
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english_pages(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 def titles(response) -> list[str]:
     return sorted(mission.title for mission in response.context["page"].object_list)
 

@@ -129,6 +129,8 @@ def recommended_missions(*, profile: VolunteerProfile, limit: int = 10) -> list[
 
 def suggested_volunteers(*, mission: Mission, limit: int = 10) -> list[Match]:
     """Volunteers who opted in to be contacted, best first, leaving out those who already applied."""
+    # The mission's relations once, not once per candidate.
+    mission = _mission_relations(Mission.objects.filter(pk=mission.pk)).get()
     mission_skills = {skill.pk for skill in mission.skills.all()}
     mission_causes = {cause.pk for cause in mission.causes.all()}
     near = Q(skills__in=mission_skills) | Q(interests__in=mission_causes)

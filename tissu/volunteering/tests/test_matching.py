@@ -118,3 +118,35 @@ def test_the_profile_form_saves_the_grid_of_availability(client_for, volunteer, 
     page = client_for(volunteer).get(reverse("volunteering:volunteer-profile")).content.decode()
     assert re.search(r'value="sat-morning"[^>]*checked', page)
     assert not re.search(r'value="sat-evening"[^>]*checked', page)
+
+
+def test_suggestion_pages_make_the_same_number_of_queries_whatever_the_data(client_for, personas, skills):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_profile(personas["volunteer"], skills=skills[:2], availability="sat-morning", contact_opt_in=True)
+    mission = make_mission(title="Référence", skills=skills[:2], slots=1)
+
+    def add(count, offset):
+        for number in range(count):
+            make_mission(title=f"Mission {offset + number}", skills=skills[:2], causes=[family("011000")], slots=2)
+            make_profile(make_user(f"v{offset + number}@example.org"), skills=skills[:2], contact_opt_in=True)
+
+    pages = [
+        (personas["volunteer"], reverse("volunteering:recommended")),
+        (personas["manager_a"], reverse("volunteering:mission-applications", args=[mission.pk])),
+    ]
+    add(2, 0)
+    small = []
+    for user, url in pages:
+        client = client_for(user)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        small.append(len(queries.captured_queries))
+    add(8, 2)
+    for (user, url), before in zip(pages, small, strict=True):
+        client = client_for(user)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        assert len(queries.captured_queries) == before, url

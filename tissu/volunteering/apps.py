@@ -9,9 +9,14 @@ class VolunteeringConfig(AppConfig):
     def ready(self):
         from tissu.directory import profile_sections
         from tissu.lib import personal_data
-        from tissu.volunteering import selectors, services
+        from tissu.volunteering import saved_searches, selectors, services
 
         personal_data.register(key="volunteering", export=selectors.volunteer_export, erase=services.volunteer_erase)
+        personal_data.register(
+            key="volunteering_saved_searches",
+            export=saved_searches.saved_searches_export,
+            erase=saved_searches.saved_searches_erase,
+        )
         profile_sections.register(
             key="missions",
             title=_("Volunteering missions"),

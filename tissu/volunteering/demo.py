@@ -20,6 +20,7 @@ from tissu.volunteering.models import (
     ApplicationMessage,
     Mission,
     MissionSlot,
+    SavedSearch,
     Skill,
     VolunteerHours,
     VolunteerProfile,
@@ -228,4 +229,5 @@ def seed(ctx) -> None:
     _application(missions["party"], karim, "waitlisted", slot=missions["party"].slots.first(), days_ago=4)
     _application(missions["summer"], jules, "cancelled", days_ago=60)
     _application(missions["translation"], jules, "new", days_ago=1, message="Je parle anglais et espagnol.")
+    SavedSearch.objects.get_or_create(user=lea, query="skill=cuisine", defaults={"notified_until": timezone.now()})
     ctx.objects["missions"] = missions

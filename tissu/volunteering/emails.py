@@ -209,3 +209,24 @@ def send_hours_declared(*, entry, application) -> None:
             _("Confirm the hours"),
         ),
     )
+
+
+def send_saved_search_results(*, saved, missions) -> None:
+    from tissu.volunteering.saved_searches import describe
+
+    user = saved.user
+
+    def build():
+        paragraphs = [_("New missions match your saved search (%(search)s):") % {"search": describe(saved)}]
+        paragraphs += [
+            f"{mission.title} – {mission.association.name}\n{_url('volunteering:mission-detail', mission.pk)}"
+            for mission in missions
+        ]
+        return (
+            _("New volunteering missions for you"),
+            paragraphs,
+            settings.SITE_URL + reverse("volunteering:mission-list") + (f"?{saved.query}" if saved.query else ""),
+            _("See the search"),
+        )
+
+    _notify(to=user.email, language=user.language, build=build)

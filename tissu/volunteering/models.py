@@ -334,3 +334,21 @@ class VolunteerHours(models.Model):
 
     def __str__(self):
         return f"{self.hours} h ({self.day})"
+
+
+class SavedSearch(models.Model):
+    """A mission search a volunteer keeps: new missions matching it are emailed to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_mission_searches")
+    query = models.CharField(_("search"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_until = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [models.UniqueConstraint(fields=["user", "query"], name="volunteering_one_saved_search")]
+
+    def __str__(self):
+        return f"saved search {self.pk}"

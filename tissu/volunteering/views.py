@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from tissu.city.permissions import associations_office_required
 from tissu.directory.permissions import get_association_for_user
 from tissu.directory.views_common import apply_errors, post_only, posted, render_form
-from tissu.volunteering import matching, permissions, selectors, services
+from tissu.volunteering import matching, permissions, saved_searches, selectors, services
 from tissu.volunteering.forms import (
     ApplicationActionForm,
     ApplyForm,
@@ -33,6 +33,7 @@ from tissu.volunteering.models import (
     HoursStatus,
     MissionType,
     Public,
+    SavedSearch,
     Skill,
     VolunteerHours,
 )
@@ -446,3 +447,31 @@ def mission_review(request, pk):
     else:
         messages.error(request, _("Choose a decision."))
     return redirect("volunteering:review-queue")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_search_list(request):
+    if request.method == "POST":
+        try:
+            saved_searches.saved_search_create(user=request.user, query=request.POST.get("query", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Search saved: new missions matching it will be emailed to you."))
+        return redirect("volunteering:saved-search-list")
+    searches = [
+        {"saved": saved, "description": saved_searches.describe(saved)}
+        for saved in SavedSearch.objects.filter(user=request.user)
+    ]
+    return render(request, "volunteering/saved_searches.html", {"searches": searches})
+
+
+@login_required
+def saved_search_delete(request, pk):
+    saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    if response := post_only(request):
+        return response
+    saved_searches.saved_search_delete(user=request.user, saved=saved)
+    messages.success(request, _("Saved search deleted."))
+    return redirect("volunteering:saved-search-list")

@@ -77,6 +77,19 @@ def _skill(personas):
     return {"args": [make_skill("Comptabilité").pk]}
 
 
+def _saved_search(personas):
+    from django.utils import timezone
+
+    from tissu.volunteering.models import SavedSearch
+    from tissu.volunteering.tests.helpers import make_skill
+
+    make_skill("Cuisine")
+    saved = SavedSearch.objects.create(
+        user=personas["volunteer"], query="q=repas&skill=cuisine", notified_until=timezone.now()
+    )
+    return {"args": [saved.pk]}
+
+
 def _pending(personas):
     from tissu.volunteering.tests.helpers import make_mission
 
@@ -127,6 +140,13 @@ ROWS = [
     ),
     Row("volunteering:certificate", APPLICATION_PARTIES, setup=_confirmed),
     Row("volunteering:volunteer-profile", SIGNED_IN_ONLY),
+    Row("volunteering:saved-search-list", SIGNED_IN_ONLY, setup=lambda personas: _saved_search(personas) and {}),
+    Row(
+        "volunteering:saved-search-delete",
+        expect(404, anonymous=LOGIN, volunteer=405),
+        setup=_saved_search,
+        browse=False,
+    ),
     Row("volunteering:recommended", SIGNED_IN_ONLY, setup=lambda personas: _published(personas) and {}),
     Row("volunteering:skill-list", OFFICE_ONLY, setup=lambda personas: _skill(personas) and {}),
     Row("volunteering:skill-edit", OFFICE_ONLY, setup=_skill),

@@ -84,8 +84,8 @@ def _saved_search(personas):
     from tissu.volunteering.tests.helpers import make_skill
 
     make_skill("Cuisine")
-    saved = SavedSearch.objects.create(
-        user=personas["volunteer"], query="q=repas&skill=cuisine", notified_until=timezone.now()
+    saved, _created = SavedSearch.objects.get_or_create(
+        user=personas["volunteer"], query="q=repas&skill=cuisine", defaults={"notified_until": timezone.now()}
     )
     return {"args": [saved.pk]}
 

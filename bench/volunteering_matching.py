@@ -4,7 +4,7 @@ Usage (from the repository root):
 
     .venv/bin/python bench/volunteering_matching.py --db tissu_bench_volunteering \
         --missions 20000 --volunteers 50000
-    .venv/bin/python bench/volunteering_matching.py --db tissu_bench_volunteering --missions 2000 --volunteers 5000 --drop
+    .venv/bin/python bench/volunteering_matching.py --db tissu_bench_volunteering --missions 2000 --drop
 
 The scratch database is created if missing, migrated, emptied of volunteering rows and filled with a seeded
 generator (bulk inserts), then each page is requested through the real view with Django's test client:

@@ -89,14 +89,28 @@ def with_list_relations(missions: QuerySet[Mission]) -> QuerySet[Mission]:
     )
 
 
+FACETS_CACHE_SECONDS = 300
+
+
 def search_choices() -> dict:
-    """The facets' values: skills and causes used by open missions, neighbourhoods of the city (3 queries)."""
+    """The facets' values: skills and causes used by open missions, neighbourhoods of the city.
+
+    Finding the skills and causes in use joins every open mission: cached a few minutes, since a
+    facet value appearing a little late is harmless and the list is the busiest page.
+    """
+    from django.core.cache import cache
+
     from tissu.directory.models import Neighbourhood
 
-    open_missions = Mission.objects.filter(status__in=OPEN_STATUSES)
+    def used() -> dict:
+        open_missions = Mission.objects.filter(status__in=OPEN_STATUSES)
+        return {
+            "skills": list(Skill.objects.filter(missions__in=open_missions).distinct().order_by("name")),
+            "causes": list(Theme.objects.filter(code__in=open_missions.values("causes__code")).order_by("label")),
+        }
+
     return {
-        "skills": list(Skill.objects.filter(missions__in=open_missions).distinct().order_by("name")),
-        "causes": list(Theme.objects.filter(code__in=open_missions.values("causes__code")).order_by("label")),
+        **cache.get_or_set("volunteering:facets", used, FACETS_CACHE_SECONDS),
         "neighbourhoods": list(Neighbourhood.objects.order_by("name")),
     }
 

@@ -96,6 +96,14 @@ NOT_RENDERED_HERE |= {
 }
 
 
+# Volunteering: tissu/volunteering/tests/test_applications.py renders the notices (one layout for every message),
+# tissu/volunteering/tests/test_search.py the section of the association's profile.
+NOT_RENDERED_HERE |= {
+    "volunteering/emails/notice.html", "volunteering/emails/notice.txt", "volunteering/emails/notice_subject.txt",
+    "volunteering/includes/profile_missions.html",
+}  # fmt: skip
+
+
 def test_the_server_error_page_renders_without_context():
     html = get_template("500.html").render({})
     assert "<h1>Erreur du serveur</h1>" in html

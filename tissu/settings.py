@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "tissu.city",
     "tissu.directory",
     "tissu.agenda",
+    "tissu.volunteering",
+    "tissu.sharing",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -192,6 +194,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day, also used for email verification links
 ACCOUNT_SIGNUP_OPEN = envbool("ACCOUNT_SIGNUP_OPEN", "true")
+
+# Volunteering: staff review missions before they are published; unanswered applications are recalled after N days.
+VOLUNTEERING_MODERATION = envbool("VOLUNTEERING_MODERATION", "false")
+VOLUNTEERING_REMINDER_DAYS = envint("VOLUNTEERING_REMINDER_DAYS", "7")
 
 # Throttling of failed logins (django-axes): lock a (username, IP) pair after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")

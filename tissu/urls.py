@@ -8,6 +8,8 @@ urlpatterns = [
     path("compte/", include("tissu.accounts.urls")),
     path("associations/", include("tissu.directory.urls")),
     path("agenda/", include("tissu.agenda.urls")),
+    path("benevolat/", include("tissu.volunteering.urls")),
+    path("partage/", include("tissu.sharing.urls")),
     path("api/", include("tissu.api.urls")),
     path("gestion/journal/", include("tissu.audit.urls")),
     path("langue/", set_language, name="set-language"),

@@ -13,6 +13,8 @@ DEMO_STEPS = [
     "tissu.directory.demo",
     "tissu.directory.demo_people",
     "tissu.agenda.demo",
+    "tissu.volunteering.demo",
+    "tissu.sharing.demo",
 ]
 
 

@@ -411,9 +411,12 @@ class _Parser:
         placeholders) emptied, runs of whitespace collapsed, cut to the column's length."""
         values = list(map(str.strip, self.text_getter(fields)))
         values = list(map(_PLACEHOLDERS.get, values, values))
-        for index, value in enumerate(values):
-            if "  " in value or "\n" in value or "\t" in value or "\r" in value:
-                values[index] = " ".join(value.split())
+        # Fields holding a double space, a tab or a line break get every run of whitespace collapsed.
+        flags = list(map(_NEEDS_COLLAPSE, values))
+        if any(flags):
+            for index, flag in enumerate(flags):
+                if flag:
+                    values[index] = " ".join(values[index].split())
         if any(map(operator.gt, map(len, values), self.text_limits)):
             values = [value[:limit] for value, limit in zip(values, self.text_limits, strict=True)]
         return values
@@ -563,6 +566,7 @@ def _copy_text(value) -> str:
 
 
 _PLACEHOLDERS = {"_": "", "__": ""}
+_NEEDS_COLLAPSE = re.compile(r"  |[\n\t\r]").search
 
 DATE_CACHE_SIZE = 100_000
 # Luhn over digits given as bytes: a doubled digit's digit sum, for b"0"…b"9" (other bytes unchanged).

@@ -97,6 +97,7 @@ def run_import(url: str, path: Path, *, keep_indexes: bool) -> dict:
         command = [PYTHON, "-c", KEEP_INDEXES_RUNNER, str(path), "--all", "--no-progress"]
     else:
         command = [PYTHON, "manage.py", "import_rna", str(path), "--all", "--no-progress"]
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=ROOT, env=env_for(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # wait4 gives this child's own resource usage (RUSAGE_CHILDREN would mix every child so far).
@@ -115,6 +116,8 @@ def run_import(url: str, path: Path, *, keep_indexes: bool) -> dict:
         "own_s": float(own),
         "peak_rss_mb": usage.ru_maxrss / 1024,  # kilobytes on Linux
         "cpu_s": usage.ru_utime + usage.ru_stime,
+        # The machine is shared: the 1-minute load average when the run started and when it ended.
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "created": created,
         "unchanged": unchanged,
     }
@@ -148,7 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000])
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL, no database")
-    parser.add_argument("--database", default="tissu_bench_rna_import", help="scratch database (dropped)")
+    parser.add_argument("--database", default="tissu_bench_import_rna", help="scratch database (dropped)")
     parser.add_argument("--copy-runs", type=int, default=3)
     parser.add_argument("--index-mode", choices=["auto", "keep"], default="auto")
     parser.add_argument("--no-reimport", action="store_true")
@@ -193,15 +196,19 @@ def main() -> None:
     print()
     print(f"index mode: {args.index_mode}; children's peak RSS overall: "
           f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")  # fmt: skip
-    print("| rows | file | COPY | import (own time) | import wall | ratio import/COPY | peak RSS | re-import |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| rows | file | COPY | import (own time) | import wall | ratio import/COPY | peak RSS | import CPU "
+        "| load at start → end | re-import |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for result in results:
         first, again = result["import"], result["reimport"]
         reimport = f"{result['rows'] / again['own_s']:,.0f} rows/s" if again else "–"
         print(
             f"| {result['rows']:,} | {result['file_mb']} MB | {result['copy_rows_per_s']:,.0f} rows/s "
             f"({result['copy_s']:.1f} s) | {result['import_rows_per_s']:,.0f} rows/s ({first['own_s']:.1f} s) "
-            f"| {first['wall_s']:.1f} s | {result['ratio']:.0%} | {first['peak_rss_mb']:.0f} MB | {reimport} |"
+            f"| {first['wall_s']:.1f} s | {result['ratio']:.1%} | {first['peak_rss_mb']:.0f} MB "
+            f"| {first['cpu_s']:.1f} s | {first['load'][0]} → {first['load'][1]} | {reimport} |"
         )
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0003_search_indexes"),
+        ("directory", "0004_nature_label"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

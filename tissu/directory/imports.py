@@ -603,7 +603,14 @@ class _Writer:
         self.vendor = connection.vendor
         self.table = connection.ops.quote_name(Association._meta.db_table)
         by_name = {model_field.attname: model_field for model_field in Association._meta.concrete_fields}
-        rest = [model_field for name, model_field in by_name.items() if name not in leading]
+        # Generated columns (GeneratedField) are computed by the database and cannot be written.
+        rest = [
+            model_field
+            for name, model_field in by_name.items()
+            if name not in leading and not getattr(model_field, "generated", False)
+        ]
+        if set(COPY_TEXT_FIELDS + COPY_OTHER_FIELDS) != set(leading):
+            raise RuntimeError("COPY_TEXT_FIELDS and COPY_OTHER_FIELDS must list the fields the import writes.")
         self.columns = [by_name[name].column for name in leading] + [model_field.column for model_field in rest]
         constants: list[Any] = []
         for model_field in rest:

@@ -389,7 +389,7 @@ class _Parser:
         text_columns = [name for name in TEXT_FIELDS if name in present and name != "object"]
         self.text_names = tuple(text_columns)
         self.text_getter = _getter([present[name] for name in text_columns])
-        # siret is checked and compacted later: no length limit here (0 = none).
+        # siret is checked and compacted later: no length limit here.
         self.text_limits = tuple(MAX_LENGTH.get(name, 0) if name != "siret" else 1 << 30 for name in text_columns)
         self.object_index = present.get("object")
         self.date_columns = [(name, present[name]) for name in DATE_FIELDS if name in present]
@@ -619,7 +619,7 @@ class _Writer:
                 default = "" if model_field.empty_strings_allowed else None
             constants.append(self._prepare_constant(model_field, default))
         self.constants = tuple(constants)
-        # PostgreSQL: COPY lines formatted here (see copy_layout); the defaults as one text suffix.
+        # PostgreSQL: COPY lines formatted by _FileImport._copy_lines; the defaults as one text suffix.
         self.copy_columns = [by_name[name].column for name in COPY_TEXT_FIELDS + COPY_OTHER_FIELDS] + [
             model_field.column for model_field in rest
         ]
@@ -913,9 +913,9 @@ class _FileImport:
 
     def _copy_lines(self, rows: list[_Row], pks: list[int]) -> Iterator[str]:
         """PostgreSQL: the new rows as COPY text lines, formatted here rather than value by value by the
-        driver (a third of the cost). The text fields are joined in one go: after _Parser.parse none
-        of them holds a tab or a line break, but ``object``, which goes last and is escaped alone;
-        any of them may hold a backslash, doubled on the joined text."""
+        driver, with the defaults as one prepared suffix. The text fields are joined in one go: after
+        _Parser.parse none of them holds a tab or a line break, but ``object``, which goes last and is
+        escaped alone; any of them may hold a backslash, doubled on the joined text."""
         now = timezone.now().isoformat()
         origin = Origin.RNA.value
         suffix = self.writer.copy_suffix

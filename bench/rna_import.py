@@ -12,7 +12,8 @@ kept in var/bench/ and reused), create a scratch database and migrate it, then m
 and print a Markdown table (also written to var/bench/rna_import.json). The scratch database is dropped
 at the end unless --keep.
 
-``--index-mode keep`` forces row-by-row index maintenance (no bulk rebuild) to compare both strategies.
+``--index-mode keep`` forces row-by-row index maintenance (no bulk rebuild), ``--index-mode rebuild`` forces
+the rebuild whatever the size, to compare both strategies.
 """
 
 import argparse
@@ -41,6 +42,10 @@ KEEP_INDEXES_RUNNER = (
     "from tissu.directory import imports; imports.BULK_MIN_ROWS = 10**12; "
     "from django.core.management import call_command; call_command('import_rna', *sys.argv[1:])"
 )
+
+
+# The same with the threshold forced down: every first load drops and rebuilds the secondary indexes.
+REBUILD_INDEXES_RUNNER = KEEP_INDEXES_RUNNER.replace("10**12", "0")
 
 
 def generated_file(size: int) -> Path:
@@ -92,11 +97,13 @@ def copy_seconds(url: str, path: Path) -> float:
     return elapsed
 
 
-def run_import(url: str, path: Path, *, keep_indexes: bool) -> dict:
-    if keep_indexes:
-        command = [PYTHON, "-c", KEEP_INDEXES_RUNNER, str(path), "--all", "--no-progress"]
+def run_import(url: str, path: Path, *, index_mode: str) -> dict:
+    if index_mode in ("keep", "rebuild"):
+        runner = KEEP_INDEXES_RUNNER if index_mode == "keep" else REBUILD_INDEXES_RUNNER
+        command = [PYTHON, "-c", runner, str(path), "--all", "--no-progress"]
     else:
         command = [PYTHON, "manage.py", "import_rna", str(path), "--all", "--no-progress"]
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=ROOT, env=env_for(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # wait4 gives this child's own resource usage (RUSAGE_CHILDREN would mix every child so far).
@@ -115,6 +122,8 @@ def run_import(url: str, path: Path, *, keep_indexes: bool) -> dict:
         "own_s": float(own),
         "peak_rss_mb": usage.ru_maxrss / 1024,  # kilobytes on Linux
         "cpu_s": usage.ru_utime + usage.ru_stime,
+        # The machine is shared: the 1-minute load average when the run started and when it ended.
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "created": created,
         "unchanged": unchanged,
     }
@@ -148,9 +157,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000])
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL, no database")
-    parser.add_argument("--database", default="tissu_bench_rna_import", help="scratch database (dropped)")
+    parser.add_argument("--database", default="tissu_bench_import_rna", help="scratch database (dropped)")
     parser.add_argument("--copy-runs", type=int, default=3)
-    parser.add_argument("--index-mode", choices=["auto", "keep"], default="auto")
+    parser.add_argument("--index-mode", choices=["auto", "keep", "rebuild"], default="auto")
     parser.add_argument("--no-reimport", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
@@ -169,9 +178,9 @@ def main() -> None:
             copies = [copy_seconds(url, path) for _ in range(args.copy_runs if size < 1_000_000 else 1)]
             copy_s = statistics.median(copies)
             print(f"  COPY: {copy_s:.2f} s ({size / copy_s:,.0f} rows/s)")
-            first = run_import(url, path, keep_indexes=args.index_mode == "keep")
+            first = run_import(url, path, index_mode=args.index_mode)
             print(f"  import: {first}")
-            again = None if args.no_reimport else run_import(url, path, keep_indexes=args.index_mode == "keep")
+            again = None if args.no_reimport else run_import(url, path, index_mode=args.index_mode)
             if again:
                 print(f"  re-import: {again}")
         finally:
@@ -193,15 +202,19 @@ def main() -> None:
     print()
     print(f"index mode: {args.index_mode}; children's peak RSS overall: "
           f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")  # fmt: skip
-    print("| rows | file | COPY | import (own time) | import wall | ratio import/COPY | peak RSS | re-import |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| rows | file | COPY | import (own time) | import wall | ratio import/COPY | peak RSS | import CPU "
+        "| load at start → end | re-import |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for result in results:
         first, again = result["import"], result["reimport"]
         reimport = f"{result['rows'] / again['own_s']:,.0f} rows/s" if again else "–"
         print(
             f"| {result['rows']:,} | {result['file_mb']} MB | {result['copy_rows_per_s']:,.0f} rows/s "
             f"({result['copy_s']:.1f} s) | {result['import_rows_per_s']:,.0f} rows/s ({first['own_s']:.1f} s) "
-            f"| {first['wall_s']:.1f} s | {result['ratio']:.0%} | {first['peak_rss_mb']:.0f} MB | {reimport} |"
+            f"| {first['wall_s']:.1f} s | {result['ratio']:.1%} | {first['peak_rss_mb']:.0f} MB "
+            f"| {first['cpu_s']:.1f} s | {first['load'][0]} → {first['load'][1]} | {reimport} |"
         )
 
 

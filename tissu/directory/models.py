@@ -144,11 +144,9 @@ RNA_FIELDS = [
 
 class Association(models.Model):
     # Identity (RNA)
-    rna_id = models.CharField(
-        _("RNA number"), max_length=10, unique=True, null=True, blank=True, validators=[rna_id_validator]
-    )
-    rna_former_id = models.CharField(_("former RNA id"), max_length=20, blank=True, db_index=True)
-    siret = models.CharField(_("SIRET"), max_length=14, blank=True, db_index=True)
+    rna_id = models.CharField(_("RNA number"), max_length=10, null=True, blank=True, validators=[rna_id_validator])
+    rna_former_id = models.CharField(_("former RNA id"), max_length=20, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     rup_mi = models.CharField(_("public utility decree number"), max_length=20, blank=True)
     management_site = models.CharField(_("managing prefecture"), max_length=4, blank=True)
     creation_date = models.DateField(_("creation date"), null=True, blank=True)
@@ -163,8 +161,8 @@ class Association(models.Model):
     theme_1 = models.CharField(_("main theme code"), max_length=6, blank=True)
     theme_2 = models.CharField(_("second theme code"), max_length=6, blank=True)
     # Theme families of theme_1/theme_2, derived on write (family_2 is empty when equal to family_1): facets.
-    family_1 = models.CharField(_("main theme family"), max_length=6, blank=True, db_index=True)
-    family_2 = models.CharField(_("second theme family"), max_length=6, blank=True, db_index=True)
+    family_1 = models.CharField(_("main theme family"), max_length=6, blank=True)
+    family_2 = models.CharField(_("second theme family"), max_length=6, blank=True)
     # Registered office (adrs_*)
     office_complement = models.CharField(_("address complement"), max_length=255, blank=True)
     office_street_number = models.CharField(_("street number"), max_length=20, blank=True)
@@ -172,7 +170,7 @@ class Association(models.Model):
     office_street_type = models.CharField(_("street type"), max_length=20, blank=True)
     office_street_name = models.CharField(_("street name"), max_length=255, blank=True)
     office_distribution = models.CharField(_("distribution"), max_length=255, blank=True)
-    office_insee_code = models.CharField(_("INSEE code"), max_length=5, blank=True, db_index=True)
+    office_insee_code = models.CharField(_("INSEE code"), max_length=5, blank=True)
     office_postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     office_city = models.CharField(_("town"), max_length=100, blank=True)
     # Management address (adrg_*)
@@ -188,23 +186,28 @@ class Association(models.Model):
     website = models.URLField(_("website"), max_length=500, blank=True)
     publish_on_web = models.BooleanField(_("RNA allows publication on the web"), default=True)
     rna_observation = models.CharField(_("RNA observation"), max_length=255, blank=True)
-    rna_position = models.CharField(
-        _("RNA position"), max_length=1, choices=RnaPosition, default=RnaPosition.ACTIVE, db_index=True
-    )
+    rna_position = models.CharField(_("RNA position"), max_length=1, choices=RnaPosition, default=RnaPosition.ACTIVE)
     rna_updated_at = models.DateTimeField(_("last update in the RNA"), null=True, blank=True)
     rna_hash = models.CharField(max_length=32, blank=True, editable=False)
 
     # The city's own fields
     origin = models.CharField(_("origin"), max_length=10, choices=Origin, default=Origin.RNA)
-    slug = models.SlugField(_("address in Tissu"), max_length=80, unique=True)
-    verified_at = models.DateTimeField(_("verified by the city on"), null=True, blank=True, db_index=True)
+    slug = models.SlugField(_("address in Tissu"), max_length=80, db_index=False)
+    verified_at = models.DateTimeField(_("verified by the city on"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     neighbourhood = models.ForeignKey(
-        Neighbourhood, verbose_name=_("neighbourhood"), null=True, blank=True, on_delete=models.SET_NULL
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
     )
-    qpv = models.ForeignKey(PriorityArea, verbose_name=_("QPV"), null=True, blank=True, on_delete=models.SET_NULL)
+    qpv = models.ForeignKey(
+        PriorityArea, verbose_name=_("QPV"), null=True, blank=True, on_delete=models.SET_NULL, db_index=False
+    )
     audiences = models.ManyToManyField(Audience, verbose_name=_("publics served"), blank=True)
     is_employer = models.BooleanField(_("employer"), default=False)
     employee_fte = models.DecimalField(
@@ -212,7 +215,7 @@ class Association(models.Model):
     )
     member_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
     volunteer_count = models.PositiveIntegerField(_("number of volunteers"), null=True, blank=True)
-    accepts_volunteers = models.BooleanField(_("looking for volunteers"), default=False, db_index=True)
+    accepts_volunteers = models.BooleanField(_("looking for volunteers"), default=False)
     federation = models.CharField(_("federation"), max_length=255, blank=True)
     languages = models.CharField(_("languages spoken"), max_length=255, blank=True)
     premises_accessibility = models.CharField(
@@ -234,7 +237,7 @@ class Association(models.Model):
     field_sources = models.JSONField(default=dict, blank=True, editable=False)
     # Normalised text for search (unaccented, lowercased, French stems): written by services and the import.
     search_text = models.TextField(blank=True, editable=False)
-    search_name = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+    search_name = models.CharField(max_length=255, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -243,7 +246,44 @@ class Association(models.Model):
         ordering = ["search_name", "id"]
         verbose_name = _("association")
         verbose_name_plural = _("associations")
-        indexes = [models.Index(fields=["rna_position", "search_name"])]
+        # Declared here rather than with unique=True/db_index=True: on PostgreSQL Django adds to every
+        # indexed CharField a varchar_pattern_ops twin (*_like) for LIKE 'prefix%', which the directory
+        # never runs on these columns, and each index costs the RNA import a table scan or a
+        # maintenance per row. Each one below is used by a query (docs/benchmarks-directory-import.md).
+        # Partial indexes cover the city's own fields: empty on every imported row, so the import
+        # never maintains them.
+        constraints = [
+            models.UniqueConstraint(fields=["rna_id"], name="directory_association_rna_id_uniq"),
+            models.UniqueConstraint(fields=["slug"], name="directory_association_slug_uniq"),
+        ]
+        indexes = [
+            # rna_import files: lookups by former id.
+            models.Index(fields=["rna_former_id"], name="directory_assoc_former_id"),
+            # A declared association's SIRET is checked against the directory.
+            models.Index(fields=["siret"], name="directory_assoc_siret"),
+            # Theme facet filters (family_1 IN … OR family_2 IN …).
+            models.Index(fields=["family_1"], name="directory_assoc_family_1"),
+            models.Index(fields=["family_2"], name="directory_assoc_family_2"),
+            # Open data filter by commune.
+            models.Index(fields=["office_insee_code"], name="directory_assoc_insee"),
+            # The default order (search_name, id), and the status filter with that order.
+            models.Index(fields=["search_name", "id"], name="directory_assoc_search_name"),
+            models.Index(fields=["rna_position", "search_name"], name="directory_a_rna_pos_3af0cc_idx"),
+            # "Verified" and "accepts volunteers" filters; ON DELETE SET NULL of users, neighbourhoods, QPVs.
+            models.Index(
+                fields=["verified_at"], name="directory_assoc_verified", condition=Q(verified_at__isnull=False)
+            ),
+            models.Index(
+                fields=["accepts_volunteers"], name="directory_assoc_volunteers", condition=Q(accepts_volunteers=True)
+            ),
+            models.Index(
+                fields=["verified_by"], name="directory_assoc_verified_by", condition=Q(verified_by__isnull=False)
+            ),
+            models.Index(
+                fields=["neighbourhood"], name="directory_assoc_neighbourhood", condition=Q(neighbourhood__isnull=False)
+            ),
+            models.Index(fields=["qpv"], name="directory_assoc_qpv", condition=Q(qpv__isnull=False)),
+        ]
 
     def __str__(self):
         return self.name

@@ -4,9 +4,11 @@ Feature-specific services live beside this module: imports.py (RNA import), clai
 invitations, memberships), profile.py (profile editing with provenance).
 """
 
+import re
+import unicodedata
+
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from tissu.directory import search
 from tissu.directory.models import Association, Claim, ClaimStatus, Invitation, Membership, Theme
@@ -39,6 +41,16 @@ def association_derived_fields(values: dict) -> dict:
 RESERVED_SLUGS = frozenset(
     {"carte", "declarer", "donnees", "gestion", "invitation", "mes-associations", "revendications"}
 )
+_SLUG_DROP = re.compile(r"[^\w\s-]")
+_SLUG_DASHES = re.compile(r"[-\s]+")
+
+
+def slugify(value: str) -> str:
+    """django.utils.text.slugify (ASCII) with its patterns compiled once and no lazy-string wrapper:
+    the RNA import calls it for every new association."""
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    value = _SLUG_DROP.sub("", value.lower())
+    return _SLUG_DASHES.sub("-", value).strip("-_")
 
 
 def unique_slug(name: str, rna_id: str | None = None, *, exclude_pk: int | None = None) -> str:

@@ -348,3 +348,33 @@ def test_a_failed_bulk_load_brings_the_indexes_back(monkeypatch):
         cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'directory_association'")
         assert cursor.fetchone()[0] == before
     assert not Association.objects.exists()
+
+
+def test_backslashes_tabs_and_line_breaks_come_through_unchanged(tmp_path):
+    # PostgreSQL's COPY lines are formatted by the import itself: its escaping must round-trip.
+    path = rewrite(
+        tmp_path,
+        "W919990002",
+        titre="Club \\N de judo \\ C:\\temp",
+        objet="Ligne un\\n\tdeux\r\ntrois \\",
+        adrs_complement="Bât.\\B",
+    )
+    run(path, scope=CITY)
+    judo = Association.objects.get(rna_id="W919990002")
+    assert judo.name == "Club \\N de judo \\ C:\\temp"
+    assert judo.object == "Ligne un\\n\tdeux\r\ntrois \\"
+    assert judo.office_complement == "Bât.\\B"
+    assert judo.dissolution_date is None and judo.creation_date == datetime.date(2010, 5, 4)
+
+
+def test_the_siret_check_agrees_with_python_stdnum():
+    import random
+
+    from stdnum.fr import siret
+
+    rng = random.Random(2026)
+    numbers = ["35600000000048", "73282932000074", "7328293200007", "73282932000O74", "７３２８２９３２０００７４"]
+    for index in range(20_000):
+        number = "".join(rng.choice("0123456789") for _ in range(14))
+        numbers.append("356000000" + number[9:] if index % 3 == 0 else number)
+    assert [imports.siret_is_valid(number) for number in numbers] == [siret.is_valid(number) for number in numbers]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tissu.audit",
     "tissu.city",
     "tissu.directory",
+    "tissu.sharing",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

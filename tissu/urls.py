@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("tissu.city.urls")),
     path("compte/", include("tissu.accounts.urls")),
     path("associations/", include("tissu.directory.urls")),
+    path("partage/", include("tissu.sharing.urls")),
     path("api/", include("tissu.api.urls")),
     path("gestion/journal/", include("tissu.audit.urls")),
     path("langue/", set_language, name="set-language"),

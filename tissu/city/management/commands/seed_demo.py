@@ -12,6 +12,7 @@ DEMO_STEPS = [
     "tissu.accounts.demo",
     "tissu.directory.demo",
     "tissu.directory.demo_people",
+    "tissu.sharing.demo",
 ]
 
 

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from tissu.sharing.models import Item, Loan
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "category", "quantity", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["name"]
+    raw_id_fields = ["owner", "created_by"]
+    filter_horizontal = ["allowed_borrowers"]
+
+
+@admin.register(Loan)
+class LoanAdmin(admin.ModelAdmin):
+    list_display = ["item", "borrower", "quantity", "start_date", "end_date", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["item", "borrower", "requested_by"]

@@ -1,0 +1,44 @@
+"""The sharing module's rows: the catalogue is public; lending and borrowing are for managers and the office.
+
+Fixtures (built by the rows' setup): a city item, an item of association A, and a loan of the city item to
+association B (manager_b borrows, the office lends).
+"""
+
+from tests.matrix import LOGIN, PUBLIC, SIGNED_IN_ONLY, Row, expect
+
+# Who may offer equipment: managers of an association (for it) and the office (for the city).
+LENDERS = expect(403, anonymous=LOGIN, manager_a=200, manager_b=200, staff=200, superuser=200)
+MANAGERS_OF_A = expect(403, anonymous=LOGIN, manager_a=200, staff=200, superuser=200)
+# Borrowing association A's item: B's managers (the office lends; it does not borrow for associations).
+BORROWERS_OF_A_ITEM = expect(403, anonymous=LOGIN, manager_b=200)
+LOAN_SIDES = expect(403, anonymous=LOGIN, manager_b=200, staff=200, superuser=200)
+LOAN_SIDES_POST = expect(403, anonymous=LOGIN, manager_b=405, staff=405, superuser=405)
+
+
+def _item_of_a(personas):
+    from tissu.sharing.tests.factories import make_item
+
+    return {"args": [make_item(owner="association-a").pk]}
+
+
+def _loan_of_city_item(personas):
+    from tissu.sharing.tests.factories import make_item, make_loan
+
+    loan = make_loan(item=make_item(), borrower="association-b", by=personas["manager_b"])
+    return {"args": [loan.pk]}
+
+
+def _loan_action(personas):
+    return {"args": [*_loan_of_city_item(personas)["args"], "cancel"]}
+
+
+ROWS = [
+    Row("sharing:catalogue", PUBLIC),
+    Row("sharing:item-detail", PUBLIC, setup=_item_of_a),
+    Row("sharing:item-create", LENDERS),
+    Row("sharing:item-edit", MANAGERS_OF_A, setup=_item_of_a),
+    Row("sharing:loan-request", BORROWERS_OF_A_ITEM, setup=_item_of_a),
+    Row("sharing:my-loans", SIGNED_IN_ONLY),
+    Row("sharing:loan-detail", LOAN_SIDES, setup=_loan_of_city_item),
+    Row("sharing:loan-act", LOAN_SIDES_POST, setup=_loan_action, browse=False),
+]

@@ -1,0 +1,1 @@
+from tissu.sharing.views import app_name, urlpatterns  # noqa: F401

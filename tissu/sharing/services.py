@@ -131,7 +131,7 @@ def loan_request(
     if not permissions.can_edit_borrower(actor, borrower):
         raise PermissionDenied
     # The lock serialises every request and acceptance for this item: counting then saving is safe.
-    item = Item.objects.select_for_update().select_related("owner").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("owner").get(pk=item.pk)
     _check_request(item=item, borrower=borrower, quantity=quantity, start=start_date, end=end_date)
     loan = Loan(
         item=item,
@@ -159,7 +159,9 @@ def loan_request(
 
 
 def _locked(loan: Loan) -> Loan:
-    return Loan.objects.select_for_update().select_related("item", "item__owner", "borrower").get(pk=loan.pk)
+    return (
+        Loan.objects.select_for_update(of=("self",)).select_related("item", "item__owner", "borrower").get(pk=loan.pk)
+    )
 
 
 def _wrong_state(loan: Loan) -> ValidationError:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tissu.sharing.models import Item, Loan
+from tissu.sharing.models import Item, Listing, Loan
 
 
 @admin.register(Item)
@@ -17,3 +17,11 @@ class LoanAdmin(admin.ModelAdmin):
     list_display = ["item", "borrower", "quantity", "start_date", "end_date", "status"]
     list_filter = ["status"]
     raw_id_fields = ["item", "borrower", "requested_by"]
+
+
+@admin.register(Listing)
+class ListingAdmin(admin.ModelAdmin):
+    list_display = ["title", "association", "kind", "status", "expires_on"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title"]
+    raw_id_fields = ["association", "created_by"]

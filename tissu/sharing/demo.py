@@ -131,3 +131,42 @@ def seed(ctx) -> None:
     _loan(projector, association_b, LoanStatus.REQUESTED, start=today + week, days=1, quantity=1, by=manager_b,
           message="Projection-débat à la maison des associations.")  # fmt: skip
     ctx.objects["sharing_items"] = {**pool, **own}
+    seed_listings(ctx, association_a, association_b, association_c)
+
+
+LISTINGS = [
+    # association key, kind, title, body, days left
+    ("a", "give", "Donne 40 chaises pliantes", "Chaises en bois, en bon état, à venir chercher au local.", 45),
+    ("b", "seek", "Cherche une friteuse pour la kermesse", "Pour le samedi 13 juin, rendue nettoyée le lundi.", 30),
+    ("c", "premises", "Partage notre salle le mercredi matin",
+     "Salle de 40 m² au rez-de-chaussée, accessible, libre le mercredi de 9 h à 12 h.", 90),
+    ("a", "staff_time", "Partage le temps de notre animatrice",
+     "Notre animatrice (0,5 ETP) peut accompagner une autre association le jeudi après-midi.", 120),
+    ("b", "co_organise", "Cherche des partenaires pour la fête des associations",
+     "Stands, buvette, animations : réunion de préparation en mars.", 60),
+]  # fmt: skip
+
+
+def seed_listings(ctx, association_a, association_b, association_c) -> None:
+    from tissu.sharing.models import Listing, ListingReport
+
+    associations = {"a": association_a, "b": association_b, "c": association_c}
+    today = timezone.localdate()
+    managers = {"a": ctx.users.get("manager_a"), "b": ctx.users.get("manager_b"), "c": None}
+    for key, kind, title, body, days in LISTINGS:
+        Listing.objects.get_or_create(
+            association=associations[key],
+            title=title,
+            defaults={
+                "kind": kind,
+                "body": body,
+                "expires_on": today + datetime.timedelta(days=days),
+                "created_by": managers[key],
+            },
+        )
+    reported = Listing.objects.get(association=association_c, title=LISTINGS[2][2])
+    ListingReport.objects.get_or_create(
+        listing=reported,
+        reporter=ctx.users.get("volunteer"),
+        defaults={"reason": "La salle n'est pas accessible : il y a trois marches à l'entrée."},
+    )

@@ -100,3 +100,44 @@ class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Condition of the equipment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ListingFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tissu.sharing.models import ListingKind
+
+        self.fields["kind"].choices = [("", _("All")), *ListingKind.choices]
+
+
+class ListingForm(forms.Form):
+    association = forms.ModelChoiceField(label=_("Association"), queryset=Association.objects.none())
+    kind = forms.ChoiceField(label=_("The association…"))
+    title = forms.CharField(label=_("Title"), max_length=140)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What, when, where, for how long; how to answer."),
+    )
+    expires_on = forms.DateField(label=_("Published until"), widget=DateInput(), help_text=_("Six months at most."))
+
+    def __init__(self, *args, associations: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tissu.sharing.models import ListingKind
+
+        self.fields["kind"].choices = ListingKind.choices
+        self.fields["association"].queryset = Association.objects.filter(pk__in=[a.pk for a in associations]).order_by(
+            "search_name"
+        )
+        if len(associations) == 1:
+            self.fields["association"].initial = associations[0].pk
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong with this listing?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only the associations office reads it."),
+    )

@@ -142,3 +142,64 @@ class Loan(models.Model):
     @property
     def days(self) -> int:
         return (self.end_date - self.start_date).days + 1
+
+
+class ListingKind(models.TextChoices):
+    GIVE = "give", _("gives material")
+    LEND = "lend", _("lends material")
+    SEEK = "seek", _("looks for material")
+    PREMISES = "premises", _("shares premises")
+    STAFF_TIME = "staff_time", _("shares an employee's time")
+    CO_ORGANISE = "co_organise", _("looks for partners for an event")
+
+
+class ListingStatus(models.TextChoices):
+    PUBLISHED = "published", _("published")
+    CLOSED = "closed", _("closed by its author")
+    HIDDEN = "hidden", _("hidden by the associations office")
+
+
+class Listing(models.Model):
+    """A small ad between associations (offers and wants), published until it expires."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="listings", verbose_name=_("association")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ListingKind, db_index=True)
+    title = models.CharField(_("title"), max_length=140)
+    body = models.TextField(_("text"))
+    expires_on = models.DateField(_("published until"))
+    status = models.CharField(_("status"), max_length=10, choices=ListingStatus, default=ListingStatus.PUBLISHED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        indexes = [models.Index(fields=["status", "expires_on"])]
+
+    def __str__(self):
+        return self.title
+
+
+class ListingReport(models.Model):
+    """Someone signals a listing to the associations office (one report per person and listing)."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [models.UniqueConstraint(fields=["listing", "reporter"], name="sharing_one_report_per_person")]
+
+    def __str__(self):
+        return f"report #{self.pk} on {self.listing_id}"

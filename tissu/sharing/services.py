@@ -274,5 +274,10 @@ def loan_cancel(*, actor, loan: Loan) -> Loan:
 
 
 def loans_erase_for_user(user) -> None:
-    """Account deletion: loans stay (they belong to the associations), without the person who asked."""
+    """Account deletion: loans and listings stay (they belong to the associations), without the person who
+    asked or posted; their reports of listings lose their author."""
+    from tissu.sharing.models import Listing, ListingReport
+
     Loan.objects.filter(requested_by=user).update(requested_by=None, message="")
+    Listing.objects.filter(created_by=user).update(created_by=None)
+    ListingReport.objects.filter(reporter=user).update(reporter=None)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tissu.directory.views_common import apply_errors, post_only, posted, posted_files, render_form
-from tissu.sharing import permissions, selectors, services
+from tissu.sharing import listings, permissions, selectors, services
 from tissu.sharing.forms import CITY, AnswerForm, CatalogueFilterForm, ItemForm, LoanRequestForm, NoteForm
 from tissu.sharing.models import LoanStatus
 
@@ -164,6 +164,7 @@ def my_loans(request):
             ],
             "items": selectors.items_managed_by(request.user)[:100],
             "can_lend": bool(_owners(request.user)),
+            "listings": listings.listings_of_user(request.user)[:50],
         },
     )
 
@@ -217,7 +218,6 @@ def loan_act(request, pk, action):
     return redirect("sharing:loan-detail", loan.pk)
 
 
-app_name = "sharing"
 urlpatterns = [
     path("", catalogue, name="catalogue"),
     path("materiel/nouveau/", item_create, name="item-create"),

@@ -39,3 +39,16 @@ def make_loan(*, item, borrower, by=None, quantity=1, start=5, days=2, status=Lo
         end_date=start_date + datetime.timedelta(days=days - 1),
         status=status,
     )
+
+
+def make_listing(*, association, title="Donne 40 chaises pliantes", kind="give", expires_in=30, **fields):
+    from tissu.sharing.models import Listing
+
+    return Listing.objects.create(
+        association=_association(association),
+        kind=kind,
+        title=title,
+        body=fields.pop("body", "À venir chercher au local."),
+        expires_on=days_ahead(expires_in),
+        **fields,
+    )

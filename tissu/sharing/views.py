@@ -33,10 +33,14 @@ def catalogue(request):
 
 
 def _month(request, today: datetime.date) -> datetime.date:
+    """The month asked for (?mois=2026-12), within five years of today; else the current month."""
     try:
-        return datetime.datetime.strptime(request.GET.get("mois", ""), "%Y-%m").date()
+        month = datetime.datetime.strptime(request.GET.get("mois", ""), "%Y-%m").date()
     except ValueError:
         return today.replace(day=1)
+    if abs(month.year - today.year) > 5:
+        return today.replace(day=1)
+    return month
 
 
 @require_safe

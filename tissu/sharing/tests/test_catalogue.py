@@ -94,3 +94,9 @@ def test_a_manager_sees_loans_of_their_equipment_and_what_they_borrow(client_for
     Membership.objects.create(user=personas["volunteer"], association=association_a, role=MembershipRole.MEMBER)
     html = client_for(personas["volunteer"]).get(reverse("sharing:my-loans")).content.decode()
     assert "Percolateur" not in html  # a plain member does not manage the association's loans
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "2026-13", "soon"])
+def test_an_odd_month_shows_the_current_one(client, month):
+    item = make_item()
+    assert client.get(reverse("sharing:item-detail", args=[item.pk]), {"mois": month}).status_code == 200

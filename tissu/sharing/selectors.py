@@ -118,8 +118,25 @@ def open_loans_count(item: Item) -> int:
     return item.loans.filter(status__in=OPEN).count()
 
 
-def loans_export(user) -> list[dict]:
-    """The loans this person asked for, for their personal data export."""
+def loans_export(user) -> dict:
+    """The loans this person asked for, the listings they posted and their reports, for their data export."""
+    from tissu.sharing.models import Listing, ListingReport
+
+    return {
+        "loans": _loans_export(user),
+        "listings": [
+            {"association": listing.association.name, "title": listing.title, "text": listing.body,
+             "until": listing.expires_on.isoformat(), "status": listing.status}
+            for listing in Listing.objects.filter(created_by=user).select_related("association")
+        ],
+        "listing_reports": [
+            {"listing": report.listing.title, "reason": report.reason, "at": report.created_at.isoformat()}
+            for report in ListingReport.objects.filter(reporter=user).select_related("listing")
+        ],
+    }  # fmt: skip
+
+
+def _loans_export(user) -> list[dict]:
     return [
         {
             "item": loan.item.name,

@@ -201,3 +201,10 @@ def test_account_deletion_keeps_the_loan_without_the_person(manager_b, associati
     services.loans_erase_for_user(manager_b)
     loan.refresh_from_db()
     assert loan.requested_by is None
+
+
+def test_the_data_export_lists_the_loans_a_person_asked_for(manager_b, association_b):
+    make_loan(item=make_item(name="Barnum"), borrower=association_b, by=manager_b)
+    exported = selectors.loans_export(manager_b)
+    assert [loan["item"] for loan in exported["loans"]] == ["Barnum"]
+    assert exported["listings"] == [] and exported["listing_reports"] == []

@@ -94,6 +94,16 @@ NOT_RENDERED_HERE |= {
     "directory/claims/invitation_invalid.html",  # tissu/directory/tests/test_claims_invitations.py: used link
     "directory/staff/claim_refuse.html",  # tissu/directory/tests/test_staff_claims.py: refusal without reason
 }
+# The sharing module's loan emails: tissu/sharing/tests/test_loans.py sends each one.
+NOT_RENDERED_HERE |= {
+    f"sharing/emails/{name}{suffix}"
+    for name in ("loan_requested", "loan_decided", "loan_cancelled")
+    for suffix in (".html", ".txt", "_subject.txt")
+}
+NOT_RENDERED_HERE |= {
+    # tissu/sharing/tests/test_catalogue.py: a profile of an association that lends equipment
+    "sharing/includes/profile_equipment.html",
+}
 
 
 # Volunteering: tissu/volunteering/tests/test_applications.py renders the notices (one layout for every message),

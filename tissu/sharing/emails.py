@@ -1,0 +1,60 @@
+"""One function per message sent by the sharing module (templates in sharing/emails/)."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from tissu.accounts.models import User
+from tissu.directory.emails import office_recipients
+from tissu.directory.models import MANAGER_ROLES
+from tissu.lib.email import send_templated
+
+
+def _loan_url(loan) -> str:
+    return settings.SITE_URL + reverse("sharing:loan-detail", args=[loan.pk])
+
+
+def _managers(association) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__association=association,
+            memberships__role__in=MANAGER_ROLES,
+            is_active=True,
+            deleted_at__isnull=True,
+        ).order_by("email")
+    )
+
+
+def _send_to_lenders(*, loan, template: str, context: dict) -> None:
+    """The owner's side: the office for the city's items, the association's managers otherwise."""
+    context = {"loan": loan, "item": loan.item, "url": _loan_url(loan), **context}
+    if loan.item.owner_id is None:
+        recipients = office_recipients()
+        if recipients:
+            send_templated(template=template, to=recipients, context=context)
+        return
+    for manager in _managers(loan.item.owner):
+        send_templated(
+            template=template, to=manager.email, context={**context, "user": manager}, language=manager.language
+        )
+
+
+def send_loan_requested(*, loan) -> None:
+    _send_to_lenders(loan=loan, template="sharing/emails/loan_requested", context={})
+
+
+def send_loan_cancelled(*, loan, by_borrower: bool) -> None:
+    if by_borrower:
+        _send_to_lenders(loan=loan, template="sharing/emails/loan_cancelled", context={})
+
+
+def send_loan_decided(*, loan) -> None:
+    """Accepted or refused: to the person who asked (if their account still exists)."""
+    person = loan.requested_by
+    if person is None or not person.is_active:
+        return
+    send_templated(
+        template="sharing/emails/loan_decided",
+        to=person.email,
+        context={"loan": loan, "item": loan.item, "user": person, "url": _loan_url(loan)},
+        language=person.language,
+    )

@@ -1,0 +1,205 @@
+"""Sharing between associations: the common equipment pool and its loans.
+
+An item belongs to the city (``owner`` empty: the associations office manages it) or to an association
+(its managers manage it). A loan reserves a quantity of an item for a range of days, both ends included.
+Accepted and checked-out loans hold their units: on any day, their quantities never exceed the item's
+stock (services.loan_* lock the item row before counting, see docs/sharing.md).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from tissu.directory.models import Association
+
+
+class Category(models.TextChoices):
+    TENTS = "tents", _("tents and marquees")
+    FURNITURE = "furniture", _("tables and chairs")
+    SOUND = "sound", _("sound and light")
+    PROJECTION = "projection", _("projectors and screens")
+    KITCHEN = "kitchen", _("crockery and kitchen")
+    SPORT = "sport", _("sport and games")
+    SIGNAGE = "signage", _("barriers and signage")
+    OTHER = "other", _("other equipment")
+
+
+class BorrowerPolicy(models.TextChoices):
+    ALL = "all", _("every association")
+    VERIFIED = "verified", _("associations verified by the city")
+    LIST = "list", _("only the associations listed")
+
+
+class Item(models.Model):
+    owner = models.ForeignKey(
+        Association,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lent_items",
+        help_text=_("Empty: the city's equipment pool."),
+    )
+    name = models.CharField(_("name"), max_length=160)
+    category = models.CharField(_("category"), max_length=20, choices=Category, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="sharing/items/", blank=True)
+    photo_alt = models.CharField(
+        _("photo text alternative"), max_length=200, blank=True, help_text=_("What the photo shows, in a sentence.")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    deposit = models.DecimalField(_("deposit (euros)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    conditions = models.TextField(
+        _("conditions"), blank=True, help_text=_("Deposit, insurance, cleaning, transport: what borrowers agree to.")
+    )
+    pickup_place = models.CharField(_("pickup place"), max_length=255)
+    max_loan_days = models.PositiveSmallIntegerField(_("longest loan (days)"), default=7)
+    notice_days = models.PositiveSmallIntegerField(_("notice required (days)"), default=2)
+    approval_required = models.BooleanField(
+        _("each request needs the owner's approval"),
+        default=True,
+        help_text=_("Otherwise a request is accepted at once when the units are free."),
+    )
+    borrower_policy = models.CharField(
+        _("who may borrow"), max_length=10, choices=BorrowerPolicy, default=BorrowerPolicy.ALL
+    )
+    allowed_borrowers = models.ManyToManyField(
+        Association, verbose_name=_("associations allowed to borrow"), blank=True, related_name="+"
+    )
+    is_active = models.BooleanField(_("offered for loan"), default=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("equipment item")
+        verbose_name_plural = _("equipment items")
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="sharing_item_quantity_positive")]
+        indexes = [models.Index(fields=["is_active", "category", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_city_owned(self) -> bool:
+        return self.owner_id is None
+
+
+class LoanStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    ACCEPTED = "accepted", _("accepted")
+    REFUSED = "refused", _("refused")
+    CANCELLED = "cancelled", _("cancelled")
+    CHECKED_OUT = "checked_out", _("checked out")
+    RETURNED = "returned", _("returned")
+
+
+# The loans that hold units of the item on their days.
+HOLDING = [LoanStatus.ACCEPTED, LoanStatus.CHECKED_OUT]
+OPEN = [LoanStatus.REQUESTED, *HOLDING]
+
+
+class Loan(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="loans", verbose_name=_("item"))
+    borrower = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="borrowed_loans", verbose_name=_("borrowing association")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    status = models.CharField(_("status"), max_length=12, choices=LoanStatus, default=LoanStatus.REQUESTED)
+    message = models.TextField(_("message to the owner"), blank=True)
+    answer = models.TextField(_("owner's answer"), blank=True)
+    checkout_note = models.TextField(_("condition at check-out"), blank=True)
+    return_note = models.TextField(_("condition at return"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="sharing_loan_quantity_positive"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="sharing_loan_range_ordered"),
+        ]
+        indexes = [models.Index(fields=["item", "status", "start_date", "end_date"])]
+
+    def __str__(self):
+        return f"{self.item} × {self.quantity} – {self.borrower}"
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+
+class ListingKind(models.TextChoices):
+    GIVE = "give", _("gives material")
+    LEND = "lend", _("lends material")
+    SEEK = "seek", _("looks for material")
+    PREMISES = "premises", _("shares premises")
+    STAFF_TIME = "staff_time", _("shares an employee's time")
+    CO_ORGANISE = "co_organise", _("looks for partners for an event")
+
+
+class ListingStatus(models.TextChoices):
+    PUBLISHED = "published", _("published")
+    CLOSED = "closed", _("closed by its author")
+    HIDDEN = "hidden", _("hidden by the associations office")
+
+
+class Listing(models.Model):
+    """A small ad between associations (offers and wants), published until it expires."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="listings", verbose_name=_("association")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ListingKind, db_index=True)
+    title = models.CharField(_("title"), max_length=140)
+    body = models.TextField(_("text"))
+    expires_on = models.DateField(_("published until"))
+    status = models.CharField(_("status"), max_length=10, choices=ListingStatus, default=ListingStatus.PUBLISHED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        indexes = [models.Index(fields=["status", "expires_on"])]
+
+    def __str__(self):
+        return self.title
+
+
+class ListingReport(models.Model):
+    """Someone signals a listing to the associations office (one report per person and listing)."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [models.UniqueConstraint(fields=["listing", "reporter"], name="sharing_one_report_per_person")]
+
+    def __str__(self):
+        return f"report #{self.pk} on {self.listing_id}"

@@ -1,0 +1,283 @@
+"""Every write of the sharing module: items offered for loan, and the life of a loan.
+
+requested → accepted → checked out → returned; requested → refused; requested or accepted → cancelled.
+Accepted and checked-out loans hold their units: every service that makes a loan hold units locks the
+item row first (select_for_update), then counts, so two parallel requests for the last units cannot both
+succeed (tissu/sharing/tests/test_loans_concurrency.py proves it on PostgreSQL).
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tissu.audit.services import audit_log
+from tissu.directory.models import Association
+from tissu.sharing import emails, permissions, selectors
+from tissu.sharing.models import BorrowerPolicy, Item, Loan, LoanStatus
+
+ITEM_FIELDS = [
+    "name", "category", "description", "photo", "photo_alt", "quantity", "deposit", "conditions", "pickup_place",
+    "max_loan_days", "notice_days", "approval_required", "borrower_policy", "is_active",
+]  # fmt: skip
+
+
+def _check_item(item: Item, allowed_borrowers) -> None:
+    errors = {}
+    if item.photo and not item.photo_alt.strip():
+        errors["photo_alt"] = _("Describe the photo for people who cannot see it.")
+    if item.borrower_policy == BorrowerPolicy.LIST and not allowed_borrowers:
+        errors["allowed_borrowers"] = _("Choose at least one association, or let every association borrow.")
+    if item.max_loan_days < 1:
+        errors["max_loan_days"] = _("A loan lasts at least one day.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def item_create(*, actor, owner: Association | None, values: dict, allowed_borrowers=()) -> Item:
+    if not permissions.can_lend_as(actor, owner):
+        raise PermissionDenied
+    item = Item(owner=owner, created_by=actor, **{field: values[field] for field in ITEM_FIELDS if field in values})
+    if not item.photo:
+        item.photo = ""
+    item.full_clean()
+    _check_item(item, allowed_borrowers)
+    item.save()
+    item.allowed_borrowers.set(allowed_borrowers)
+    audit_log(actor=actor, action="sharing.item.created", target=item, data={"owner": owner.pk if owner else None})
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor, item: Item, values: dict, allowed_borrowers=()) -> Item:
+    current = Item.objects.select_for_update().get(pk=item.pk)
+    if not permissions.can_manage_item(actor, current):
+        raise PermissionDenied
+    changed = []
+    for field in ITEM_FIELDS:
+        if field not in values:
+            continue
+        value = values[field]
+        if field == "photo":
+            # A form gives an upload (new file), False (cleared) or the current file (unchanged).
+            if isinstance(value, UploadedFile):
+                current.photo = value
+                changed.append(field)
+            elif value in (False, None, "") and current.photo:
+                current.photo = ""
+                changed.append(field)
+            continue
+        if getattr(current, field) != value:
+            setattr(current, field, value)
+            changed.append(field)
+    current.full_clean()
+    _check_item(current, allowed_borrowers)
+    if changed:
+        current.save(update_fields=[*changed, "updated_at"])
+    if {a.pk for a in allowed_borrowers} != set(current.allowed_borrowers.values_list("pk", flat=True)):
+        current.allowed_borrowers.set(allowed_borrowers)
+        changed.append("allowed_borrowers")
+    if changed:
+        audit_log(actor=actor, action="sharing.item.updated", target=current, data={"fields": sorted(changed)})
+    return current
+
+
+def _check_request(
+    *, item: Item, borrower: Association, quantity: int, start: datetime.date, end: datetime.date
+) -> None:
+    today = timezone.localdate()
+    if end < start:
+        raise ValidationError({"end_date": _("The loan cannot end before it starts.")})
+    if quantity < 1:
+        raise ValidationError({"quantity": _("Ask for at least one unit.")})
+    if quantity > item.quantity:
+        raise ValidationError({"quantity": _("Only %(stock)s units of this item exist.") % {"stock": item.quantity}})
+    if start < today + datetime.timedelta(days=item.notice_days):
+        raise ValidationError(
+            {"start_date": _("This item must be asked for at least %(days)s days ahead.") % {"days": item.notice_days}}
+        )
+    if (end - start).days + 1 > item.max_loan_days:
+        raise ValidationError(
+            {"end_date": _("This item is lent for %(days)s days at most.") % {"days": item.max_loan_days}}
+        )
+    if not permissions.may_borrow(borrower, item):
+        raise ValidationError(_("%(name)s may not borrow this item.") % {"name": borrower.name})
+
+
+def _check_free(item: Item, loan: Loan) -> None:
+    free = selectors.available_quantity(item, loan.start_date, loan.end_date, exclude=loan)
+    if loan.quantity > free:
+        raise ValidationError(
+            _("Only %(free)s units are free on every day of these dates: the others are already lent.") % {"free": free}
+        )
+
+
+@transaction.atomic
+def loan_request(
+    *,
+    actor,
+    item: Item,
+    borrower: Association,
+    quantity: int,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    message: str = "",
+) -> Loan:
+    """Ask to borrow; accepted at once (units held) when the item needs no approval."""
+    if not permissions.can_edit_borrower(actor, borrower):
+        raise PermissionDenied
+    # The lock serialises every request and acceptance for this item: counting then saving is safe.
+    item = Item.objects.select_for_update(of=("self",)).select_related("owner").get(pk=item.pk)
+    _check_request(item=item, borrower=borrower, quantity=quantity, start=start_date, end=end_date)
+    loan = Loan(
+        item=item,
+        borrower=borrower,
+        requested_by=actor,
+        quantity=quantity,
+        start_date=start_date,
+        end_date=end_date,
+        message=message,
+    )
+    _check_free(item, loan)
+    if not item.approval_required:
+        loan.status = LoanStatus.ACCEPTED
+        loan.decided_at = timezone.now()
+    loan.full_clean()
+    loan.save()
+    audit_log(
+        actor=actor,
+        action="sharing.loan.requested",
+        target=loan,
+        data={"item": item.pk, "borrower": borrower.pk, "quantity": quantity, "status": loan.status},
+    )
+    emails.send_loan_requested(loan=loan)
+    return loan
+
+
+def _locked(loan: Loan) -> Loan:
+    return (
+        Loan.objects.select_for_update(of=("self",)).select_related("item", "item__owner", "borrower").get(pk=loan.pk)
+    )
+
+
+def _wrong_state(loan: Loan) -> ValidationError:
+    return ValidationError(
+        _("This loan is %(status)s: this cannot be done any more.") % {"status": loan.get_status_display()}
+    )
+
+
+def _move(loan: Loan, *, actor, status: str, fields: dict, action: str) -> Loan:
+    for field, value in fields.items():
+        setattr(loan, field, value)
+    loan.status = status
+    loan.full_clean()
+    loan.save(update_fields=["status", *fields, "updated_at"])
+    audit_log(actor=actor, action=action, target=loan, data={"item": loan.item_id, "borrower": loan.borrower_id})
+    return loan
+
+
+@transaction.atomic
+def loan_accept(*, actor, loan: Loan, answer: str = "") -> Loan:
+    Item.objects.select_for_update().filter(pk=loan.item_id).first()  # serialise with parallel requests
+    current = _locked(loan)
+    if not permissions.is_lender(actor, current):
+        raise PermissionDenied
+    if current.status != LoanStatus.REQUESTED:
+        raise _wrong_state(current)
+    _check_free(current.item, current)
+    _move(
+        current,
+        actor=actor,
+        status=LoanStatus.ACCEPTED,
+        fields={"answer": answer, "decided_at": timezone.now()},
+        action="sharing.loan.accepted",
+    )
+    emails.send_loan_decided(loan=current)
+    return current
+
+
+@transaction.atomic
+def loan_refuse(*, actor, loan: Loan, answer: str) -> Loan:
+    current = _locked(loan)
+    if not permissions.is_lender(actor, current):
+        raise PermissionDenied
+    if current.status != LoanStatus.REQUESTED:
+        raise _wrong_state(current)
+    if not answer.strip():
+        raise ValidationError({"answer": _("Tell the association why you refuse.")})
+    _move(
+        current,
+        actor=actor,
+        status=LoanStatus.REFUSED,
+        fields={"answer": answer, "decided_at": timezone.now()},
+        action="sharing.loan.refused",
+    )
+    emails.send_loan_decided(loan=current)
+    return current
+
+
+@transaction.atomic
+def loan_check_out(*, actor, loan: Loan, note: str = "") -> Loan:
+    current = _locked(loan)
+    if not permissions.is_lender(actor, current):
+        raise PermissionDenied
+    if current.status == LoanStatus.CHECKED_OUT:
+        raise ValidationError(_("This equipment was already handed over."))
+    if current.status != LoanStatus.ACCEPTED:
+        raise _wrong_state(current)
+    return _move(
+        current,
+        actor=actor,
+        status=LoanStatus.CHECKED_OUT,
+        fields={"checkout_note": note, "checked_out_at": timezone.now()},
+        action="sharing.loan.checked_out",
+    )
+
+
+@transaction.atomic
+def loan_return(*, actor, loan: Loan, note: str = "") -> Loan:
+    current = _locked(loan)
+    if not permissions.is_lender(actor, current):
+        raise PermissionDenied
+    if current.status != LoanStatus.CHECKED_OUT:
+        raise ValidationError(_("This equipment was never handed over: it cannot come back."))
+    return _move(
+        current,
+        actor=actor,
+        status=LoanStatus.RETURNED,
+        fields={"return_note": note, "returned_at": timezone.now()},
+        action="sharing.loan.returned",
+    )
+
+
+@transaction.atomic
+def loan_cancel(*, actor, loan: Loan) -> Loan:
+    """The borrower withdraws (or the owner calls off) a loan not yet handed over."""
+    current = _locked(loan)
+    if not (permissions.is_borrower(actor, current) or permissions.is_lender(actor, current)):
+        raise PermissionDenied
+    if current.status not in (LoanStatus.REQUESTED, LoanStatus.ACCEPTED):
+        raise _wrong_state(current)
+    _move(
+        current,
+        actor=actor,
+        status=LoanStatus.CANCELLED,
+        fields={"cancelled_at": timezone.now()},
+        action="sharing.loan.cancelled",
+    )
+    emails.send_loan_cancelled(loan=current, by_borrower=permissions.is_borrower(actor, current))
+    return current
+
+
+def loans_erase_for_user(user) -> None:
+    """Account deletion: loans and listings stay (they belong to the associations), without the person who
+    asked or posted; their reports of listings lose their author."""
+    from tissu.sharing.models import Listing, ListingReport
+
+    Loan.objects.filter(requested_by=user).update(requested_by=None, message="")
+    Listing.objects.filter(created_by=user).update(created_by=None)
+    ListingReport.objects.filter(reporter=user).update(reporter=None)

@@ -1,0 +1,62 @@
+"""The sharing module's rows: the catalogue is public; lending and borrowing are for managers and the office.
+
+Fixtures (built by the rows' setup): a city item, an item of association A, and a loan of the city item to
+association B (manager_b borrows, the office lends).
+"""
+
+from tests.matrix import LOGIN, OFFICE_ONLY, PUBLIC, SIGNED_IN_ONLY, Row, expect
+
+# Who may offer equipment: managers of an association (for it) and the office (for the city).
+LENDERS = expect(403, anonymous=LOGIN, manager_a=200, manager_b=200, staff=200, superuser=200)
+MANAGERS_OF_A = expect(403, anonymous=LOGIN, manager_a=200, staff=200, superuser=200)
+# Borrowing association A's item: B's managers (the office lends; it does not borrow for associations).
+BORROWERS_OF_A_ITEM = expect(403, anonymous=LOGIN, manager_b=200)
+LOAN_SIDES = expect(403, anonymous=LOGIN, manager_b=200, staff=200, superuser=200)
+LOAN_SIDES_POST = expect(403, anonymous=LOGIN, manager_b=405, staff=405, superuser=405)
+
+
+def _item_of_a(personas):
+    from tissu.sharing.tests.factories import make_item
+
+    return {"args": [make_item(owner="association-a").pk]}
+
+
+def _loan_of_city_item(personas):
+    from tissu.sharing.tests.factories import make_item, make_loan
+
+    loan = make_loan(item=make_item(), borrower="association-b", by=personas["manager_b"])
+    return {"args": [loan.pk]}
+
+
+def _loan_action(personas):
+    return {"args": [*_loan_of_city_item(personas)["args"], "cancel"]}
+
+
+def _listing_of_a(personas):
+    from tissu.sharing.tests.factories import make_listing
+
+    return {"args": [make_listing(association="association-a").pk]}
+
+
+MANAGERS = expect(403, anonymous=LOGIN, manager_a=200, manager_b=200)
+LISTING_MANAGERS_OF_A_POST = expect(403, anonymous=LOGIN, manager_a=405, staff=405, superuser=405)
+OFFICE_POST = expect(403, anonymous=LOGIN, staff=405, superuser=405)
+
+ROWS = [
+    Row("sharing:catalogue", PUBLIC),
+    Row("sharing:item-detail", PUBLIC, setup=_item_of_a),
+    Row("sharing:item-create", LENDERS),
+    Row("sharing:item-edit", MANAGERS_OF_A, setup=_item_of_a),
+    Row("sharing:loan-request", BORROWERS_OF_A_ITEM, setup=_item_of_a),
+    Row("sharing:my-loans", SIGNED_IN_ONLY),
+    Row("sharing:loan-detail", LOAN_SIDES, setup=_loan_of_city_item),
+    Row("sharing:loan-act", LOAN_SIDES_POST, setup=_loan_action, browse=False),
+    # Offers and wants: a public board; managers post for their associations; the office moderates.
+    Row("sharing:listing-list", PUBLIC),
+    Row("sharing:listing-detail", PUBLIC, setup=_listing_of_a),
+    Row("sharing:listing-create", MANAGERS),
+    Row("sharing:listing-close", LISTING_MANAGERS_OF_A_POST, setup=_listing_of_a, browse=False),
+    Row("sharing:listing-report", SIGNED_IN_ONLY, setup=_listing_of_a),
+    Row("sharing:listing-moderation", OFFICE_ONLY),
+    Row("sharing:listing-moderate", OFFICE_POST, setup=_listing_of_a, browse=False),
+]

@@ -1,0 +1,84 @@
+"""Parallel requests for the last units: the item lock keeps accepted loans within the stock."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from conftest import make_user
+from tissu.directory.models import Membership, MembershipRole
+from tissu.sharing import services
+from tissu.sharing.models import LoanStatus
+from tissu.sharing.tests.factories import days_ahead, make_item, make_loan
+
+PARALLEL = 6
+assert connection  # used by the skipif conditions below
+
+
+def run_together(*calls):
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+        except ValidationError as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def borrowers(make_association, count):
+    pairs = []
+    for number in range(count):
+        association = make_association(f"Emprunteuse {number}")
+        user = make_user(f"manager{number}@example.org")
+        Membership.objects.create(user=user, association=association, role=MembershipRole.PRESIDENT)
+        pairs.append((association, user))
+    return pairs
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_never_book_more_units_than_exist(make_association):
+    item = make_item(quantity=4, approval_required=False)
+
+    def request(association, user, start):
+        return lambda: services.loan_request(
+            actor=user,
+            item=item,
+            borrower=association,
+            quantity=2,
+            start_date=days_ahead(start),
+            end_date=days_ahead(start + 2),
+        )
+
+    # Overlapping ranges (days 5–7 and 6–8 share days 6 and 7): at most two loans of 2 units fit.
+    calls = [request(association, user, 5 + number % 2) for number, (association, user) in
+             enumerate(borrowers(make_association, PARALLEL))]  # fmt: skip
+    errors = run_together(*calls)
+    assert item.loans.filter(status=LoanStatus.ACCEPTED).count() == 2
+    assert len(errors) == PARALLEL - 2
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_acceptances_never_book_more_units_than_exist(make_association):
+    item = make_item(quantity=4)
+    office = make_user("office@example.org", superuser=True)
+    loans = [
+        make_loan(item=item, borrower=association, by=user, quantity=2, start=5, days=3)
+        for association, user in borrowers(make_association, PARALLEL)
+    ]
+    errors = run_together(*[lambda loan=loan: services.loan_accept(actor=office, loan=loan) for loan in loans])
+    assert item.loans.filter(status=LoanStatus.ACCEPTED).count() == 2
+    assert len(errors) == PARALLEL - 2

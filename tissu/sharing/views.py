@@ -1,0 +1,234 @@
+"""Sharing views: the equipment catalogue, items, loan requests and the handling of loans."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from tissu.directory.views_common import apply_errors, post_only, posted, posted_files, render_form
+from tissu.sharing import listings, permissions, selectors, services
+from tissu.sharing.forms import CITY, AnswerForm, CatalogueFilterForm, ItemForm, LoanRequestForm, NoteForm
+from tissu.sharing.models import LoanStatus
+
+PAGE_SIZE = 24
+
+
+@require_safe
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.filters()
+    paginator = Paginator(selectors.catalogue(**filters), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "filters": filters}
+    template = "sharing/catalogue.html#results" if request.htmx else "sharing/catalogue.html"
+    return render(request, template, context)
+
+
+def _month(request, today: datetime.date) -> datetime.date:
+    """The month asked for (?mois=2026-12), within five years of today; else the current month."""
+    try:
+        month = datetime.datetime.strptime(request.GET.get("mois", ""), "%Y-%m").date()
+    except ValueError:
+        return today.replace(day=1)
+    if abs(month.year - today.year) > 5:
+        return today.replace(day=1)
+    return month
+
+
+@require_safe
+def item_detail(request, pk):
+    item = permissions.get_item_for_user(request.user, pk)
+    today = timezone.localdate()
+    month = _month(request, today)
+    previous_month = (month - datetime.timedelta(days=1)).replace(day=1)
+    next_month = (month + datetime.timedelta(days=31)).replace(day=1)
+    manages = permissions.can_manage_item(request.user, item)
+    return render(
+        request,
+        "sharing/item_detail.html",
+        {
+            "item": item,
+            "manages": manages,
+            "month": month,
+            "previous_month": previous_month,
+            "next_month": next_month,
+            "weeks": selectors.month_calendar(item, month.year, month.month, today=today),
+            "can_borrow": bool(permissions.borrowing_associations(request.user, item)),
+            "loans": selectors.loans_of_item(item)[:50] if manages else None,
+        },
+    )
+
+
+def _owners(user) -> list[tuple[str, str]]:
+    owners = [(CITY, _("the city (equipment pool)"))] if user.is_associations_office else []
+    owners += [(str(a.pk), a.name) for a in permissions.managed_associations(user)]
+    return owners
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_create(request):
+    owners = _owners(request.user)
+    if not owners:
+        raise PermissionDenied
+    form = ItemForm(posted(request), posted_files(request), owners=owners)
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["owner_choice"]
+        owner = (
+            None
+            if choice == CITY
+            else next(a for a in permissions.managed_associations(request.user) if str(a.pk) == choice)
+        )
+        try:
+            item = services.item_create(
+                actor=request.user,
+                owner=owner,
+                values=form.values(),
+                allowed_borrowers=list(form.cleaned_data["allowed_borrowers"]),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("“%(name)s” is now offered for loan.") % {"name": item.name})
+            return redirect("sharing:item-detail", item.pk)
+    return render_form(request, "sharing/item_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk):
+    item = permissions.get_item_for_user(request.user, pk, write=True)
+    form = ItemForm(posted(request), posted_files(request), instance=item, owners=[])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_update(
+                actor=request.user,
+                item=item,
+                values=form.values(),
+                allowed_borrowers=list(form.cleaned_data["allowed_borrowers"]),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The item was saved."))
+            return redirect("sharing:item-detail", item.pk)
+    return render_form(request, "sharing/item_form.html", {"form": form, "item": item})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def loan_request(request, pk):
+    item = permissions.get_item_for_user(request.user, pk)
+    associations = permissions.borrowing_associations(request.user, item)
+    if not associations:
+        raise PermissionDenied
+    form = LoanRequestForm(posted(request), associations=associations, item=item)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            loan = services.loan_request(
+                actor=request.user,
+                item=item,
+                borrower=data["borrower"],
+                quantity=data["quantity"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                message=data["message"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if loan.status == LoanStatus.ACCEPTED:
+                messages.success(request, _("The equipment is reserved for you."))
+            else:
+                messages.success(request, _("Your request was sent to the owner. You will get the answer by email."))
+            return redirect("sharing:loan-detail", loan.pk)
+    return render_form(request, "sharing/loan_request.html", {"form": form, "item": item})
+
+
+@login_required
+@require_safe
+def my_loans(request):
+    lent = selectors.loans_lent_by(request.user)
+    return render(
+        request,
+        "sharing/my_loans.html",
+        {
+            "borrowed": selectors.loans_borrowed_by(request.user)[:100],
+            "to_handle": lent.filter(status__in=[LoanStatus.REQUESTED, LoanStatus.ACCEPTED, LoanStatus.CHECKED_OUT])[
+                :100
+            ],
+            "items": selectors.items_managed_by(request.user)[:100],
+            "can_lend": bool(_owners(request.user)),
+            "listings": listings.listings_of_user(request.user)[:50],
+        },
+    )
+
+
+@login_required
+@require_safe
+def loan_detail(request, pk):
+    loan = permissions.get_loan_for_user(request.user, pk)
+    return render(
+        request,
+        "sharing/loan_detail.html",
+        {
+            "loan": loan,
+            "is_lender": permissions.is_lender(request.user, loan),
+            "is_borrower": permissions.is_borrower(request.user, loan),
+            "answer_form": AnswerForm(),
+            "note_form": NoteForm(),
+        },
+    )
+
+
+@login_required
+def loan_act(request, pk, action):
+    loan = permissions.get_loan_for_user(request.user, pk)
+    if (refused := post_only(request)) is not None:
+        return refused
+    answer = request.POST.get("answer", "")
+    note = request.POST.get("note", "")
+    done = {
+        "accept": (lambda: services.loan_accept(actor=request.user, loan=loan, answer=answer), _("Loan accepted.")),
+        "refuse": (lambda: services.loan_refuse(actor=request.user, loan=loan, answer=answer), _("Loan refused.")),
+        "check-out": (
+            lambda: services.loan_check_out(actor=request.user, loan=loan, note=note),
+            _("The equipment is marked as handed over."),
+        ),
+        "return": (
+            lambda: services.loan_return(actor=request.user, loan=loan, note=note),
+            _("The equipment is marked as returned."),
+        ),
+        "cancel": (lambda: services.loan_cancel(actor=request.user, loan=loan), _("Loan cancelled.")),
+    }
+    if action not in done:
+        raise Http404
+    run, success = done[action]
+    try:
+        run()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("sharing:loan-detail", loan.pk)
+
+
+urlpatterns = [
+    path("", catalogue, name="catalogue"),
+    path("materiel/nouveau/", item_create, name="item-create"),
+    path("materiel/<int:pk>/", item_detail, name="item-detail"),
+    path("materiel/<int:pk>/modifier/", item_edit, name="item-edit"),
+    path("materiel/<int:pk>/emprunter/", loan_request, name="loan-request"),
+    path("prets/", my_loans, name="my-loans"),
+    path("prets/<int:pk>/", loan_detail, name="loan-detail"),
+    path("prets/<int:pk>/<slug:action>/", loan_act, name="loan-act"),
+]

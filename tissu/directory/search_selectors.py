@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -125,11 +126,19 @@ class SearchFilters:
 
 
 class _FullTextMatch(Func):
-    """to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple'::regconfig, %s): the index expression."""
+    """search_vector @@ to_tsquery('simple'::regconfig, %s): the stored vector of search_text (migration 0004,
+    PostgreSQL only, not a model field) and its GIN index."""
 
-    arity = 2
-    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
-    arg_joiner = ") @@ to_tsquery('simple'::regconfig, "
+    arity = 1
+    template = "search_vector @@ to_tsquery('simple'::regconfig, %(expressions)s)"
+    output_field = BooleanField()
+
+
+class _HasAudience(Func):
+    """audience_ids && ARRAY(ids of these slugs): the association's publics, denormalised by migration 0004
+    (PostgreSQL only, not a model field, kept in sync by a trigger on the many-to-many table)."""
+
+    template = "audience_ids && ARRAY(SELECT id::integer FROM %(table)s WHERE slug IN (%(expressions)s))"
     output_field = BooleanField()
 
 
@@ -156,7 +165,7 @@ def _text_condition(filters: "SearchFilters", *, mode: str = MODE_INDEX) -> Q:
         return Q(_WordSimilar(F("search_name"), Value(search.fold(filters.q))))
     if mode == MODE_INDEX and _is_postgresql():
         tsquery = " & ".join(f"{term}:*" for term in filters.terms)  # terms are [a-z0-9]+: nothing to escape
-        return Q(_FullTextMatch(F("search_text"), Value(tsquery)))
+        return Q(_FullTextMatch(Value(tsquery)))
     condition = Q()
     for term in filters.terms:
         condition &= Q(search_text__startswith=term) | Q(search_text__contains=f" {term}")
@@ -207,7 +216,10 @@ def _conditions(filters: "SearchFilters", *, staff: bool, mode: str = MODE_INDEX
         conditions["neighbourhood"] = Q(neighbourhood__slug__in=filters.neighbourhoods)
     if filters.qpvs:
         conditions["qpv"] = Q(qpv__code__in=filters.qpvs)
-    if filters.audiences:
+    if filters.audiences and _is_postgresql():
+        slugs = [Value(slug) for slug in filters.audiences]
+        conditions["audience"] = Q(_HasAudience(*slugs, table=Audience._meta.db_table))
+    elif filters.audiences:
         # A subquery rather than a join: one row per association, whatever its number of publics.
         through = Association.audiences.through.objects.filter(audience__slug__in=filters.audiences)
         conditions["audience"] = Q(pk__in=through.values("association_id"))
@@ -369,7 +381,13 @@ def _base_conditions(filters: SearchFilters, *, staff: bool) -> dict[str, tuple[
     if filters.qpvs:
         sql, params = _in("code", filters.qpvs)
         conditions["qpv"] = (f"b.qpv_id IN (SELECT id FROM {PriorityArea._meta.db_table} WHERE {sql})", params)
-    if filters.audiences:
+    if filters.audiences and _is_postgresql():
+        sql, params = _in("slug", filters.audiences)
+        conditions["audience"] = (
+            f"b.audience_ids && ARRAY(SELECT id::integer FROM {Audience._meta.db_table} WHERE {sql})",
+            params,
+        )
+    elif filters.audiences:
         sql, params = _in("a.slug", filters.audiences)
         through = Association.audiences.through._meta.db_table
         conditions["audience"] = (
@@ -395,8 +413,18 @@ def _where(conditions: dict[str, tuple[str, tuple]], *, without: str = "") -> tu
     return " WHERE " + " AND ".join(sql for sql, _ in parts), tuple(p for _, params in parts for p in params)
 
 
+_reference_sql: dict[str, list[tuple[str, tuple]]] = {}
+
+
 def _reference_parts() -> list[tuple[str, tuple]]:
-    """The facet values from the small reference tables: their labels, and what to offer without counts."""
+    """The facet values from the small reference tables: their labels, and what to offer without counts.
+    The same SQL on every page: compiled once per database vendor."""
+    if connection.vendor not in _reference_sql:
+        _reference_sql[connection.vendor] = _compile_reference_parts()
+    return _reference_sql[connection.vendor]
+
+
+def _compile_reference_parts() -> list[tuple[str, tuple]]:
     parts = []
     for facet, queryset, value, label in (
         ("family", Theme.objects.filter(code=F("family_code")), "code", "label"),
@@ -440,10 +468,13 @@ def _count_parts(filters: SearchFilters, *, staff: bool) -> list[tuple[str, tupl
     where, params = _where(conditions, without="audience")
     through = Association.audiences.through._meta.db_table
     select = _ROW.format(facet="'audience'", value="a.slug", label="''", n="COUNT(*)", extra=zero, kind="count")
+    if _is_postgresql():  # the publics denormalised in the row (migration 0004)
+        publics = "b CROSS JOIN unnest(b.audience_ids) AS t(audience_id)"
+    else:
+        publics = f"b JOIN {through} t ON t.association_id = b.id"
     parts.append(
         (
-            f"{select} FROM b JOIN {through} t ON t.association_id = b.id "
-            f"JOIN {Audience._meta.db_table} a ON a.id = t.audience_id{where} GROUP BY a.slug",
+            f"{select} FROM {publics} JOIN {Audience._meta.db_table} a ON a.id = t.audience_id{where} GROUP BY a.slug",
             params,
         )
     )
@@ -470,7 +501,11 @@ def _facet_rows(filters: SearchFilters, *, staff: bool, mode: str) -> list[tuple
     base = _visible(staff=staff)
     if filters.terms:
         base = base.filter(_text_condition(filters, mode=mode))
-    base_sql, base_params = _sql(base.order_by().values(*_BASE_COLUMNS)[: FACET_LIMIT + 1])
+    columns = _BASE_COLUMNS
+    if _is_postgresql():
+        base = base.annotate(audience_ids=RawSQL("audience_ids", ()))
+        columns = [*columns, "audience_ids"]
+    base_sql, base_params = _sql(base.order_by().values(*columns)[: FACET_LIMIT + 1])
     parts = _count_parts(filters, staff=staff) + _reference_parts()
     materialized = "MATERIALIZED " if _is_postgresql() or connection.Database.sqlite_version_info >= (3, 35) else ""
     # Only constants and Django-compiled SQL are pasted together; every value is a parameter.

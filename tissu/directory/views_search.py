@@ -1,9 +1,11 @@
 """Directory views: the searchable list of associations and its map."""
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
 
 from tissu.directory.forms_search import AssociationSearchForm
@@ -26,6 +28,19 @@ def _add_addresses(page) -> None:
         association.address_line = office_address(association)
 
 
+def _prepare_facets(facets) -> None:
+    """What the template prints for each checkbox, computed here once: the page may offer 60 of them,
+    and the same work done by template tags and filters was a tenth of the response time."""
+    for facet in facets:
+        flags = facet.name == "flags"
+        for value in facet.values:
+            value.field = value.value if flags else facet.name
+            value.field_value = "1" if flags else value.value
+            value.input_id = f"facet-{value.value}" if flags else f"facet-{facet.name}-{value.value}"
+            value.text = value.label if flags else capfirst(value.label)
+            value.count_text = "" if value.count is None else intcomma(value.count)
+
+
 def _render(request, template: str, context: dict):
     """The whole page, or only its results region for htmx (not for htmx's history restore: a full page)."""
     partial = request.htmx and not request.htmx.history_restore_request
@@ -40,6 +55,7 @@ def association_list(request):
     filters = form.filters()
     results = search_results(filters=filters, page_number=request.GET.get("page"), staff=_is_office(request.user))
     _add_addresses(results.page)
+    _prepare_facets(results.facets)
     context = {
         "form": form,
         "filters": filters,

@@ -509,6 +509,15 @@ def generate(db: str, size: int, generator: str = "rna_fake") -> None:
         else:
             defaults[field.column] = ""
     with connection.cursor() as cursor:
+        # Migration 0004's denormalised publics (not a model field): written here directly, with the
+        # many-to-many table's trigger off during the load (it would update each row once per link).
+        cursor.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'audience_ids'", [table]
+        )
+        if cursor.fetchone():
+            columns.append("audience_ids")
+            defaults["audience_ids"] = "{}"
+            cursor.execute(f"ALTER TABLE {through} DISABLE TRIGGER USER")
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE %s",
             [table, "%_pkey"],
@@ -537,6 +546,9 @@ def generate(db: str, size: int, generator: str = "rna_fake") -> None:
                     neighbourhoods[row["neighbourhood"]] if row.get("neighbourhood") is not None else None
                 )
                 values["qpv_id"] = qpvs[row["qpv"]] if row.get("qpv") is not None else None
+                if "audience_ids" in values:
+                    links = sorted(audiences[audience] for audience in row.get("audiences", []))
+                    values["audience_ids"] = "{" + ",".join(map(str, links)) + "}"
                 buffer.write("\t".join(_copy_value(values[column]) for column in columns) + "\n")
                 for audience in row.get("audiences", []):
                     audience_links.append(f"{number}\t{audiences[audience]}\n")
@@ -550,6 +562,7 @@ def generate(db: str, size: int, generator: str = "rna_fake") -> None:
     raw.commit()
     loaded = time.perf_counter() - began
     with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {through} ENABLE TRIGGER USER")
         for name, definition in indexes:
             if name in constraints:
                 columns_sql = definition[definition.index("(") :]

@@ -47,6 +47,8 @@ FUZZY_MIN_LENGTH = 4  # shorter queries have too few trigrams for a meaningful s
 # stopping once a count or a page is complete) than through the GIN index, which collects every match
 # first (about 1 µs each: 100 ms for a word 100,000 associations use). Below this estimate, always the index.
 SCAN_MIN_WORD_MATCHES = 10_000
+import os
+ASK_PLANNER = os.environ.get("ASK_PLANNER", "1") == "1"
 
 # How the text is matched: the full-text index (PostgreSQL; SQLite always scans with LIKE), a scan with LIKE
 # (PostgreSQL, common words), or trigram similarity on the name (PostgreSQL, typos, when nothing matches).
@@ -279,7 +281,7 @@ def _count(filters: "SearchFilters", *, staff: bool, located: bool) -> tuple[int
     estimates decide (_prefers_scan). When the full text finds nothing, the same query counts the typo matches: the
     CASE runs its subquery only then."""
     mode = MODE_INDEX
-    if _is_postgresql() and filters.terms and _prefers_scan(filters, staff=staff, located=located):
+    if ASK_PLANNER and _is_postgresql() and filters.terms and _prefers_scan(filters, staff=staff, located=located):
         mode = MODE_SCAN
 
     def limited(mode: str) -> tuple[str, tuple]:

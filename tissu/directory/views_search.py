@@ -23,9 +23,13 @@ def _query_without_page(request) -> str:
 
 
 def _add_addresses(page) -> None:
+    """Each result's address line and profile URL (one reverse() for the page: slugs need no quoting)."""
     page.object_list = list(page.object_list)
+    placeholder = "__slug__"
+    detail_url = reverse("directory:association-detail", args=[placeholder])
     for association in page.object_list:
         association.address_line = office_address(association)
+        association.url = detail_url.replace(placeholder, association.slug)
 
 
 def _prepare_facets(facets) -> None:
@@ -85,7 +89,7 @@ def association_map(request):
             "name": association.name,
             "lat": float(association.latitude),
             "lng": float(association.longitude),
-            "url": reverse("directory:association-detail", args=[association.slug]),
+            "url": association.url,
             "address": association.address_line,
         }
         for association in results.page

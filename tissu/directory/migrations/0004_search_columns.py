@@ -20,8 +20,6 @@ THROUGH = "directory_association_audiences"
 
 UP = [
     "DROP INDEX IF EXISTS directory_association_fts",
-    f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
     f"ALTER TABLE {TABLE} ADD COLUMN audience_ids integer[] NOT NULL DEFAULT '{{}}'",
     f"""UPDATE {TABLE} a SET audience_ids = t.ids
         FROM (SELECT association_id, array_agg(audience_id ORDER BY audience_id) AS ids
@@ -29,6 +27,9 @@ UP = [
         WHERE a.id = t.association_id""",
     # The rows' deferred foreign-key checks, queued by the UPDATE, must run before an index is created.
     "SET CONSTRAINTS ALL IMMEDIATE",
+    # After the UPDATE: adding a stored generated column rewrites the table once, without dead rows.
+    f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
     f"""CREATE FUNCTION directory_association_audience_ids() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             UPDATE {TABLE} a

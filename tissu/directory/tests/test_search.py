@@ -220,6 +220,25 @@ def test_qpv_audience_employer_and_volunteer_filters(client, make_association):
     assert facet(facets, "qpv") == {"QN09101M": 1}
 
 
+def test_the_publics_filter_follows_every_change_of_an_associations_publics(client, make_association):
+    """On PostgreSQL the filter reads the publics denormalised in the row (migration 0004's trigger)."""
+    youth = Audience.objects.create(name="Jeunes", slug="jeunes")
+    seniors = Audience.objects.create(name="Seniors", slug="seniors")
+    club = make_association("Club")
+    club.audiences.set([youth, seniors])
+    assert names(client.get(URL, {"audience": "seniors"})) == ["Club"]
+    club.audiences.remove(seniors)
+    assert names(client.get(URL, {"audience": "seniors"})) == []
+    assert names(client.get(URL, {"q": "club", "audience": "jeunes"})) == ["Club"]
+    youth.delete()
+    assert names(client.get(URL, {"audience": "jeunes"})) == []
+    club.audiences.set([seniors])
+    facets, _ = search_facets(filters=SearchFilters())
+    assert facet(facets, "audience") == {"seniors": 1}
+    club.audiences.clear()
+    assert names(client.get(URL, {"audience": "seniors"})) == []
+
+
 def test_status_counts_cover_every_position_the_visitor_may_see(make_association):
     make_association("A1")
     make_association("A2", verified_at=timezone.now())

@@ -5,13 +5,17 @@ queried; each query word becomes a 5-character stem prefix that must start a wor
 
 - SQLite: ``search_text LIKE 'term%' OR search_text LIKE '% term%'`` for each term (a scan: fine
   at a city's scale).
-- PostgreSQL: ``to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple', 'term:* & …')``,
-  the exact expression of the GIN index of migration 0003. When that finds nothing, typos: the
-  folded query must be word-similar to the name (``search_name %> 'query'``, pg_trgm, the
-  gin_trgm_ops index of migration 0003), in the same count query.
+- PostgreSQL: ``search_vector @@ to_tsquery('simple', 'term & …')``. search_vector (migration 0004, a
+  stored generated column, not a model field) holds the words of search_text and the first 3, 4 and 5
+  characters of each longer word, so that a term of 3 to 5 characters is an exact lexeme of the GIN
+  index (shorter ones are prefixes, ``term:*``): the same matches as LIKE, without the index collecting
+  every lexeme that starts with the term. When that finds nothing, typos: the folded query must be
+  word-similar to the name (``search_name %> 'query'``, pg_trgm, the gin_trgm_ops index of migration
+  0003), in the same count query. The publics filter reads ``audience_ids`` (migration 0004: the
+  many-to-many table denormalised in the row by a trigger) rather than a semi-join.
 
-The page runs three queries whatever the data (count, facets, page; on PostgreSQL a text query adds
-the planner's estimate of how common its words are, see MODE_SCAN), and their cost is bounded:
+The page runs three queries whatever the data (count, facets, page; with no match at all, no page is
+read), and their cost is bounded:
 - the total is counted up to COUNT_LIMIT rows (beyond: "more than 1,000");
 - with a text query or a filter, a page is sorted from the matching rows (relevance or name), up to
   COUNT_LIMIT matches; beyond, they come in the register's order (by id), read only until the page is
@@ -25,7 +29,6 @@ the planner's estimate of how common its words are, see MODE_SCAN), and their co
 # value the visitor sends is a query parameter.
 # ruff: noqa: S608
 
-import json
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -43,17 +46,13 @@ MAP_PAGE_SIZE = 200
 COUNT_LIMIT = 1_000
 FACET_LIMIT = 1_000
 FUZZY_MIN_LENGTH = 4  # shorter queries have too few trigrams for a meaningful similarity
-# PostgreSQL: words that many associations use may be found faster by reading rows (LIKE on search_text,
-# stopping once a count or a page is complete) than through the GIN index, which collects every match
-# first (about 1 µs each: 100 ms for a word 100,000 associations use). Below this estimate, always the index.
-SCAN_MIN_WORD_MATCHES = 10_000
-import os
-ASK_PLANNER = os.environ.get("ASK_PLANNER", "1") == "1"
+WORD_START_LENGTHS = range(3, search.PREFIX_LENGTH + 1)  # the word starts stored in search_vector (0004)
 
-# How the text is matched: the full-text index (PostgreSQL; SQLite always scans with LIKE), a scan with LIKE
-# (PostgreSQL, common words), or trigram similarity on the name (PostgreSQL, typos, when nothing matches).
+# How the text is matched: the full-text index (PostgreSQL; SQLite always scans with LIKE), LIKE on search_text
+# (the same matches, kept for tests and SQLite), or trigram similarity on the name (PostgreSQL, typos, when
+# nothing matches).
 MODE_INDEX = "index"
-MODE_SCAN = "scan"
+MODE_SCAN = "scan"  # LIKE on search_text: SQLite's way, whatever the mode asked
 MODE_FUZZY = "fuzzy"
 
 ORDER_RELEVANCE = "relevance"
@@ -166,7 +165,9 @@ def _text_condition(filters: "SearchFilters", *, mode: str = MODE_INDEX) -> Q:
     if mode == MODE_FUZZY:
         return Q(_WordSimilar(F("search_name"), Value(search.fold(filters.q))))
     if mode == MODE_INDEX and _is_postgresql():
-        tsquery = " & ".join(f"{term}:*" for term in filters.terms)  # terms are [a-z0-9]+: nothing to escape
+        # Terms are [a-z0-9]+: nothing to escape. Of 3 to 5 characters, a term is an exact lexeme (the vector
+        # holds every word's first 3, 4 and 5 characters, migration 0004); shorter, a prefix.
+        tsquery = " & ".join(term if len(term) in WORD_START_LENGTHS else f"{term}:*" for term in filters.terms)
         return Q(_FullTextMatch(Value(tsquery)))
     condition = Q()
     for term in filters.terms:
@@ -250,39 +251,12 @@ def association_search(
     return _filtered(filters, staff=staff, mode=mode).order_by("search_name", "id")
 
 
-def _prefers_scan(filters: "SearchFilters", *, staff: bool, located: bool) -> bool:
-    """Whether reading rows until a page is full beats the full-text index, from the planner's estimates
-    (one EXPLAIN, no scan): the visible rows, those matching the words, those matching everything."""
-    visible = _visible(staff=staff)
-    everything = association_search(filters=filters, staff=staff)
-    if located:
-        everything = everything.filter(latitude__isnull=False, longitude__isnull=False)
-    parts = [
-        _sql(queryset.order_by().values("pk"))
-        for queryset in (visible, visible.filter(_text_condition(filters)), everything)
-    ]
-    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) p{index}" for index, (part, _) in enumerate(parts))
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", tuple(param for _, params in parts for param in params))
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    rows, words, matches = (max(int(sub["Plan Rows"]), 1) for sub in plan[0]["Plan"]["Plans"])
-    # The index collects every row matching the words (about 1 µs each); a scan reads rows until
-    # COUNT_LIMIT + 1 match everything (a LIKE on search_text: about 0.4 µs a row).
-    scanned = rows * min(1.0, (COUNT_LIMIT + 1) / matches)
-    return words >= SCAN_MIN_WORD_MATCHES and scanned * 0.4 < words * 1.0
-
-
 def _count(filters: "SearchFilters", *, staff: bool, located: bool) -> tuple[int, str]:
     """(matches counted up to COUNT_LIMIT + 1, the text mode to search with).
 
-    On PostgreSQL, a word that many associations use can be cheaper to find by reading rows until enough
-    match (MODE_SCAN) than through the index, which must collect every match first; the planner's
-    estimates decide (_prefers_scan). When the full text finds nothing, the same query counts the typo matches: the
-    CASE runs its subquery only then."""
+    When the full text finds nothing, the same query counts the typo matches: the CASE runs its subquery
+    only then."""
     mode = MODE_INDEX
-    if ASK_PLANNER and _is_postgresql() and filters.terms and _prefers_scan(filters, staff=staff, located=located):
-        mode = MODE_SCAN
 
     def limited(mode: str) -> tuple[str, tuple]:
         queryset = association_search(filters=filters, staff=staff, mode=mode)

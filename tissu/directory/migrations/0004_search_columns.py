@@ -18,6 +18,21 @@ from django.db import migrations
 TABLE = "directory_association"
 THROUGH = "directory_association_audiences"
 
+# The words of search_text, plus the first 3, 4 and 5 characters of each longer word as lexemes of their own:
+# a query term (a stem prefix of at most 5 characters, tissu.directory.search.query_terms) of 3 to 5
+# characters is then an exact lexeme, not a prefix (``term:*``), and the GIN index answers it from one
+# posting list, ANDing the terms inside the index: a prefix makes it collect the matches of every lexeme
+# starting with the term into a bitmap first (0.4 to 1.5 µs a match: 170 ms for "jeun:*" at 1.9M rows).
+# The matches are the same: a word starts with the term exactly when the term is the word itself or one of
+# the indexed starts of the word.
+WORD_STARTS = """CREATE FUNCTION directory_word_starts(text) RETURNS tsvector
+    IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+    SELECT array_to_tsvector(ARRAY(
+        SELECT DISTINCT left(word, n) FROM unnest(string_to_array($1, ' ')) AS word, generate_series(3, 5) AS n
+        WHERE length(word) > n))
+$$"""
+VECTOR = "to_tsvector('simple'::regconfig, search_text) || directory_word_starts(search_text)"
+
 UP = [
     "DROP INDEX IF EXISTS directory_association_fts",
     f"ALTER TABLE {TABLE} ADD COLUMN audience_ids integer[] NOT NULL DEFAULT '{{}}'",
@@ -27,9 +42,9 @@ UP = [
         WHERE a.id = t.association_id""",
     # The rows' deferred foreign-key checks, queued by the UPDATE, must run before an index is created.
     "SET CONSTRAINTS ALL IMMEDIATE",
+    WORD_STARTS,
     # After the UPDATE: adding a stored generated column rewrites the table once, without dead rows.
-    f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
+    f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({VECTOR}) STORED",
     f"""CREATE FUNCTION directory_association_audience_ids() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             UPDATE {TABLE} a
@@ -61,6 +76,7 @@ DOWN = [
     "DROP FUNCTION IF EXISTS directory_association_audience_ids()",
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS audience_ids",
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
+    "DROP FUNCTION IF EXISTS directory_word_starts(text)",
     f"CREATE INDEX IF NOT EXISTS directory_association_fts ON {TABLE} "
     "USING gin (to_tsvector('simple'::regconfig, search_text))",
 ]

@@ -509,7 +509,7 @@ def generate(db: str, size: int, generator: str = "rna_fake") -> None:
         else:
             defaults[field.column] = ""
     with connection.cursor() as cursor:
-        # Migration 0004's denormalised publics (not a model field): written here directly, with the
+        # Migration 0005's denormalised publics (not a model field): written here directly, with the
         # many-to-many table's trigger off during the load (it would update each row once per link).
         cursor.execute(
             "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'audience_ids'", [table]

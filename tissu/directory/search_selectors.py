@@ -5,13 +5,13 @@ queried; each query word becomes a 5-character stem prefix that must start a wor
 
 - SQLite: ``search_text LIKE 'term%' OR search_text LIKE '% term%'`` for each term (a scan: fine
   at a city's scale).
-- PostgreSQL: ``search_vector @@ to_tsquery('simple', 'term & …')``. search_vector (migration 0004, a
+- PostgreSQL: ``search_vector @@ to_tsquery('simple', 'term & …')``. search_vector (migration 0005, a
   stored generated column, not a model field) holds the words of search_text and the first 3, 4 and 5
   characters of each longer word, so that a term of 3 to 5 characters is an exact lexeme of the GIN
   index (shorter ones are prefixes, ``term:*``): the same matches as LIKE, without the index collecting
   every lexeme that starts with the term. When that finds nothing, typos: the folded query must be
   word-similar to the name (``search_name %> 'query'``, pg_trgm, the gin_trgm_ops index of migration
-  0003), in the same count query. The publics filter reads ``audience_ids`` (migration 0004: the
+  0003), in the same count query. The publics filter reads ``audience_ids`` (migration 0005: the
   many-to-many table denormalised in the row by a trigger) rather than a semi-join.
 
 The page runs three queries whatever the data (count, facets, page; with no match at all, no page is
@@ -46,7 +46,7 @@ MAP_PAGE_SIZE = 200
 COUNT_LIMIT = 1_000
 FACET_LIMIT = 1_000
 FUZZY_MIN_LENGTH = 4  # shorter queries have too few trigrams for a meaningful similarity
-WORD_START_LENGTHS = range(3, search.PREFIX_LENGTH + 1)  # the word starts stored in search_vector (0004)
+WORD_START_LENGTHS = range(3, search.PREFIX_LENGTH + 1)  # the word starts stored in search_vector (0005)
 
 # How the text is matched: the full-text index (PostgreSQL; SQLite always scans with LIKE), LIKE on search_text
 # (the same matches, kept for tests and SQLite), or trigram similarity on the name (PostgreSQL, typos, when
@@ -127,7 +127,7 @@ class SearchFilters:
 
 
 class _FullTextMatch(Func):
-    """search_vector @@ to_tsquery('simple'::regconfig, %s): the stored vector of search_text (migration 0004,
+    """search_vector @@ to_tsquery('simple'::regconfig, %s): the stored vector of search_text (migration 0005,
     PostgreSQL only, not a model field) and its GIN index."""
 
     arity = 1
@@ -136,7 +136,7 @@ class _FullTextMatch(Func):
 
 
 class _HasAudience(Func):
-    """audience_ids && ARRAY(ids of these slugs): the association's publics, denormalised by migration 0004
+    """audience_ids && ARRAY(ids of these slugs): the association's publics, denormalised by migration 0005
     (PostgreSQL only, not a model field, kept in sync by a trigger on the many-to-many table)."""
 
     template = "audience_ids && ARRAY(SELECT id::integer FROM %(table)s WHERE slug IN (%(expressions)s))"
@@ -166,7 +166,7 @@ def _text_condition(filters: "SearchFilters", *, mode: str = MODE_INDEX) -> Q:
         return Q(_WordSimilar(F("search_name"), Value(search.fold(filters.q))))
     if mode == MODE_INDEX and _is_postgresql():
         # Terms are [a-z0-9]+: nothing to escape. Of 3 to 5 characters, a term is an exact lexeme (the vector
-        # holds every word's first 3, 4 and 5 characters, migration 0004); shorter, a prefix.
+        # holds every word's first 3, 4 and 5 characters, migration 0005); shorter, a prefix.
         tsquery = " & ".join(term if len(term) in WORD_START_LENGTHS else f"{term}:*" for term in filters.terms)
         return Q(_FullTextMatch(Value(tsquery)))
     condition = Q()
@@ -444,7 +444,7 @@ def _count_parts(filters: SearchFilters, *, staff: bool) -> list[tuple[str, tupl
     where, params = _where(conditions, without="audience")
     through = Association.audiences.through._meta.db_table
     select = _ROW.format(facet="'audience'", value="a.slug", label="''", n="COUNT(*)", extra=zero, kind="count")
-    if _is_postgresql():  # the publics denormalised in the row (migration 0004)
+    if _is_postgresql():  # the publics denormalised in the row (migration 0005)
         publics = "b CROSS JOIN unnest(b.audience_ids) AS t(audience_id)"
     else:
         publics = f"b JOIN {through} t ON t.association_id = b.id"

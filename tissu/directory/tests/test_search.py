@@ -227,7 +227,7 @@ def test_qpv_audience_employer_and_volunteer_filters(client, make_association):
 
 
 def test_the_publics_filter_follows_every_change_of_an_associations_publics(client, make_association):
-    """On PostgreSQL the filter reads the publics denormalised in the row (migration 0004's trigger)."""
+    """On PostgreSQL the filter reads the publics denormalised in the row (migration 0005's trigger)."""
     youth = Audience.objects.create(name="Jeunes", slug="jeunes")
     seniors = Audience.objects.create(name="Seniors", slug="seniors")
     club = make_association("Club")

@@ -95,5 +95,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0003_search_indexes")]
+    dependencies = [("directory", "0004_nature_label")]
     operations = [migrations.RunPython(forwards, backwards)]

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
 
 from tissu.directory.forms_search import AssociationSearchForm
-from tissu.directory.search_selectors import MAP_PAGE_SIZE, office_address, search_results
+from tissu.directory.search_selectors import MAP_PAGE_SIZE, office_address, search_results, search_settings
 
 
 def _is_office(user) -> bool:
@@ -57,8 +57,9 @@ def _render(request, template: str, context: dict):
 def association_list(request):
     form = AssociationSearchForm(request.GET or None)
     filters = form.filters()
-    results = search_results(filters=filters, page_number=request.GET.get("page"), staff=_is_office(request.user))
-    _add_addresses(results.page)
+    with search_settings():
+        results = search_results(filters=filters, page_number=request.GET.get("page"), staff=_is_office(request.user))
+        _add_addresses(results.page)
     _prepare_facets(results.facets)
     context = {
         "form": form,
@@ -75,15 +76,16 @@ def association_map(request):
     """The same search on a map, with the equivalent list (the list alone without JavaScript)."""
     form = AssociationSearchForm(request.GET or None)
     filters = form.filters()
-    results = search_results(
-        filters=filters,
-        page_number=request.GET.get("page"),
-        staff=_is_office(request.user),
-        per_page=MAP_PAGE_SIZE,
-        with_facets=False,
-        located=True,
-    )
-    _add_addresses(results.page)
+    with search_settings():
+        results = search_results(
+            filters=filters,
+            page_number=request.GET.get("page"),
+            staff=_is_office(request.user),
+            per_page=MAP_PAGE_SIZE,
+            with_facets=False,
+            located=True,
+        )
+        _add_addresses(results.page)
     markers = [
         {
             "name": association.name,

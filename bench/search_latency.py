@@ -683,11 +683,17 @@ def run(db: str, repeat: int) -> dict:
         report[key] = (statistics.median(values), percentile(values, 0.95), len(values))
         print(f"{key:<20} {report[key][0]:>8.1f} {report[key][1]:>8.1f} {len(values):>6}")
     print(f"served by: {modes}; {capped} of 200 with more than {COUNT_LIMIT:,} matches")
-    print(f"queries of the list page: {len(captured)} (no filter), {len(captured_text)} (text and a facet)")
+    bare, text = _statements(captured), _statements(captured_text)
+    print(f"queries of the list page: {bare} (no filter), {text} (text and a facet)")
     print("slowest (last round):")
     for elapsed, params in sorted(slowest, key=lambda item: item[0], reverse=True)[:5]:
         print(f"  {elapsed:7.1f} ms  {params}")
     return report
+
+
+def _statements(captured) -> int:
+    """Queries sent, less the transaction's BEGIN and COMMIT (PostgreSQL: the search runs in one transaction)."""
+    return sum(query["sql"] not in ("BEGIN", "COMMIT") for query in captured)
 
 
 def count_queries(db: str) -> None:
@@ -709,7 +715,7 @@ def count_queries(db: str) -> None:
     for params in ({}, {"q": word}, {"q": word, "family": first.family_1, "page": "1"}):
         with CaptureQueriesContext(connection) as captured:
             client.get(url, params)
-        print(f"  queries for {params or 'the bare page'}: {len(captured)}")
+        print(f"  queries for {params or 'the bare page'}: {_statements(captured)}")
 
 
 def main() -> None:

@@ -1,12 +1,12 @@
 """PostgreSQL only: two columns for the directory search at national scale (1.9M associations).
 
-- ``search_vector``: ``to_tsvector('simple', search_text)`` stored once (a generated column, kept up to
-  date by PostgreSQL itself) instead of an expression index. A row read by a scan or rechecked after a
+- ``search_vector``: ``to_tsvector('simple', search_text)`` and the word starts (WORD_STARTS below) stored
+  once (a generated column, kept up to date by PostgreSQL itself) instead of an expression index. A row read by a scan or rechecked after a
   lossy bitmap no longer recomputes the vector (about 12 µs a row: 180 ms to find 1,000 matches of a
   common word among 15,000 rows), and the planner costs the match as the cheap operator it then is.
 - ``audience_ids``: the ids of the association's publics served (the many-to-many table), sorted, kept in
-  sync by a trigger on that table whatever writes it (profile form, staff, demo, admin, imports): rows are added and deleted, never updated. The
-  search filters on it in the row itself: the semi-join it replaces was misestimated (3,600 associations
+  sync by triggers on that table whatever writes it (profile form, staff, demo, admin, imports: rows are
+  added and deleted, never updated). The search filters on it in the row itself: the semi-join it replaces was misestimated (3,600 associations
   expected for a public 63,000 have) and checked each one by primary key (2 to 5 s with a text query).
 
 Neither column is a model field: Django never writes them, and SQLite (a city's scale) keeps searching

@@ -5,13 +5,17 @@ queried; each query word becomes a 5-character stem prefix that must start a wor
 
 - SQLite: ``search_text LIKE 'term%' OR search_text LIKE '% term%'`` for each term (a scan: fine
   at a city's scale).
-- PostgreSQL: ``to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple', 'term:* & …')``,
-  the exact expression of the GIN index of migration 0003. When that finds nothing, typos: the
-  folded query must be word-similar to the name (``search_name %> 'query'``, pg_trgm, the
-  gin_trgm_ops index of migration 0003), in the same count query.
+- PostgreSQL: ``search_vector @@ to_tsquery('simple', 'term & …')``. search_vector (migration 0005, a
+  stored generated column, not a model field) holds the words of search_text and the first 3, 4 and 5
+  characters of each longer word, so that a term of 3 to 5 characters is an exact lexeme of the GIN
+  index (shorter ones are prefixes, ``term:*``): the same matches as LIKE, without the index collecting
+  every lexeme that starts with the term. When that finds nothing, typos: the folded query must be
+  word-similar to the name (``search_name %> 'query'``, pg_trgm, the gin_trgm_ops index of migration
+  0003), in the same count query. The publics filter reads ``audience_ids`` (migration 0005: the
+  many-to-many table denormalised in the row by a trigger) rather than a semi-join.
 
-The page runs three queries whatever the data (count, facets, page; on PostgreSQL a text query adds
-the planner's estimate of how common its words are, see MODE_SCAN), and their cost is bounded:
+The page runs three queries whatever the data (count, facets, page; with no match at all, no page is
+read), and their cost is bounded:
 - the total is counted up to COUNT_LIMIT rows (beyond: "more than 1,000");
 - with a text query or a filter, a page is sorted from the matching rows (relevance or name), up to
   COUNT_LIMIT matches; beyond, they come in the register's order (by id), read only until the page is
@@ -25,12 +29,13 @@ the planner's estimate of how common its words are, see MODE_SCAN), and their co
 # value the visitor sends is a query parameter.
 # ruff: noqa: S608
 
-import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -42,15 +47,13 @@ MAP_PAGE_SIZE = 200
 COUNT_LIMIT = 1_000
 FACET_LIMIT = 1_000
 FUZZY_MIN_LENGTH = 4  # shorter queries have too few trigrams for a meaningful similarity
-# PostgreSQL: words that many associations use may be found faster by reading rows (LIKE on search_text,
-# stopping once a count or a page is complete) than through the GIN index, which collects every match
-# first (about 1 µs each: 100 ms for a word 100,000 associations use). Below this estimate, always the index.
-SCAN_MIN_WORD_MATCHES = 10_000
+WORD_START_LENGTHS = range(3, search.PREFIX_LENGTH + 1)  # the word starts stored in search_vector (0005)
 
-# How the text is matched: the full-text index (PostgreSQL; SQLite always scans with LIKE), a scan with LIKE
-# (PostgreSQL, common words), or trigram similarity on the name (PostgreSQL, typos, when nothing matches).
+# How the text is matched: the full-text index (PostgreSQL; SQLite always scans with LIKE), LIKE on search_text
+# (the same matches, kept for tests and SQLite), or trigram similarity on the name (PostgreSQL, typos, when
+# nothing matches).
 MODE_INDEX = "index"
-MODE_SCAN = "scan"
+MODE_SCAN = "scan"  # LIKE on search_text: SQLite's way, whatever the mode asked
 MODE_FUZZY = "fuzzy"
 
 ORDER_RELEVANCE = "relevance"
@@ -125,11 +128,19 @@ class SearchFilters:
 
 
 class _FullTextMatch(Func):
-    """to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple'::regconfig, %s): the index expression."""
+    """search_vector @@ to_tsquery('simple'::regconfig, %s): the stored vector of search_text (migration 0005,
+    PostgreSQL only, not a model field) and its GIN index."""
 
-    arity = 2
-    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
-    arg_joiner = ") @@ to_tsquery('simple'::regconfig, "
+    arity = 1
+    template = "search_vector @@ to_tsquery('simple'::regconfig, %(expressions)s)"
+    output_field = BooleanField()
+
+
+class _HasAudience(Func):
+    """audience_ids && ARRAY(ids of these slugs): the association's publics, denormalised by migration 0005
+    (PostgreSQL only, not a model field, kept in sync by a trigger on the many-to-many table)."""
+
+    template = "audience_ids && ARRAY(SELECT id::integer FROM %(table)s WHERE slug IN (%(expressions)s))"
     output_field = BooleanField()
 
 
@@ -155,8 +166,10 @@ def _text_condition(filters: "SearchFilters", *, mode: str = MODE_INDEX) -> Q:
     if mode == MODE_FUZZY:
         return Q(_WordSimilar(F("search_name"), Value(search.fold(filters.q))))
     if mode == MODE_INDEX and _is_postgresql():
-        tsquery = " & ".join(f"{term}:*" for term in filters.terms)  # terms are [a-z0-9]+: nothing to escape
-        return Q(_FullTextMatch(F("search_text"), Value(tsquery)))
+        # Terms are [a-z0-9]+: nothing to escape. Of 3 to 5 characters, a term is an exact lexeme (the vector
+        # holds every word's first 3, 4 and 5 characters, migration 0005); shorter, a prefix.
+        tsquery = " & ".join(term if len(term) in WORD_START_LENGTHS else f"{term}:*" for term in filters.terms)
+        return Q(_FullTextMatch(Value(tsquery)))
     condition = Q()
     for term in filters.terms:
         condition &= Q(search_text__startswith=term) | Q(search_text__contains=f" {term}")
@@ -207,7 +220,10 @@ def _conditions(filters: "SearchFilters", *, staff: bool, mode: str = MODE_INDEX
         conditions["neighbourhood"] = Q(neighbourhood__slug__in=filters.neighbourhoods)
     if filters.qpvs:
         conditions["qpv"] = Q(qpv__code__in=filters.qpvs)
-    if filters.audiences:
+    if filters.audiences and _is_postgresql():
+        slugs = [Value(slug) for slug in filters.audiences]
+        conditions["audience"] = Q(_HasAudience(*slugs, table=Audience._meta.db_table))
+    elif filters.audiences:
         # A subquery rather than a join: one row per association, whatever its number of publics.
         through = Association.audiences.through.objects.filter(audience__slug__in=filters.audiences)
         conditions["audience"] = Q(pk__in=through.values("association_id"))
@@ -236,39 +252,12 @@ def association_search(
     return _filtered(filters, staff=staff, mode=mode).order_by("search_name", "id")
 
 
-def _prefers_scan(filters: "SearchFilters", *, staff: bool, located: bool) -> bool:
-    """Whether reading rows until a page is full beats the full-text index, from the planner's estimates
-    (one EXPLAIN, no scan): the visible rows, those matching the words, those matching everything."""
-    visible = _visible(staff=staff)
-    everything = association_search(filters=filters, staff=staff)
-    if located:
-        everything = everything.filter(latitude__isnull=False, longitude__isnull=False)
-    parts = [
-        _sql(queryset.order_by().values("pk"))
-        for queryset in (visible, visible.filter(_text_condition(filters)), everything)
-    ]
-    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) p{index}" for index, (part, _) in enumerate(parts))
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", tuple(param for _, params in parts for param in params))
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    rows, words, matches = (max(int(sub["Plan Rows"]), 1) for sub in plan[0]["Plan"]["Plans"])
-    # The index collects every row matching the words (about 1 µs each); a scan reads rows until
-    # COUNT_LIMIT + 1 match everything (a LIKE on search_text: about 0.4 µs a row).
-    scanned = rows * min(1.0, (COUNT_LIMIT + 1) / matches)
-    return words >= SCAN_MIN_WORD_MATCHES and scanned * 0.4 < words * 1.0
-
-
 def _count(filters: "SearchFilters", *, staff: bool, located: bool) -> tuple[int, str]:
     """(matches counted up to COUNT_LIMIT + 1, the text mode to search with).
 
-    On PostgreSQL, a word that many associations use can be cheaper to find by reading rows until enough
-    match (MODE_SCAN) than through the index, which must collect every match first; the planner's
-    estimates decide (_prefers_scan). When the full text finds nothing, the same query counts the typo matches: the
-    CASE runs its subquery only then."""
+    When the full text finds nothing, the same query counts the typo matches: the CASE runs its subquery
+    only then."""
     mode = MODE_INDEX
-    if _is_postgresql() and filters.terms and _prefers_scan(filters, staff=staff, located=located):
-        mode = MODE_SCAN
 
     def limited(mode: str) -> tuple[str, tuple]:
         queryset = association_search(filters=filters, staff=staff, mode=mode)
@@ -369,7 +358,13 @@ def _base_conditions(filters: SearchFilters, *, staff: bool) -> dict[str, tuple[
     if filters.qpvs:
         sql, params = _in("code", filters.qpvs)
         conditions["qpv"] = (f"b.qpv_id IN (SELECT id FROM {PriorityArea._meta.db_table} WHERE {sql})", params)
-    if filters.audiences:
+    if filters.audiences and _is_postgresql():
+        sql, params = _in("slug", filters.audiences)
+        conditions["audience"] = (
+            f"b.audience_ids && ARRAY(SELECT id::integer FROM {Audience._meta.db_table} WHERE {sql})",
+            params,
+        )
+    elif filters.audiences:
         sql, params = _in("a.slug", filters.audiences)
         through = Association.audiences.through._meta.db_table
         conditions["audience"] = (
@@ -395,8 +390,18 @@ def _where(conditions: dict[str, tuple[str, tuple]], *, without: str = "") -> tu
     return " WHERE " + " AND ".join(sql for sql, _ in parts), tuple(p for _, params in parts for p in params)
 
 
+_reference_sql: dict[str, list[tuple[str, tuple]]] = {}
+
+
 def _reference_parts() -> list[tuple[str, tuple]]:
-    """The facet values from the small reference tables: their labels, and what to offer without counts."""
+    """The facet values from the small reference tables: their labels, and what to offer without counts.
+    The same SQL on every page: compiled once per database vendor."""
+    if connection.vendor not in _reference_sql:
+        _reference_sql[connection.vendor] = _compile_reference_parts()
+    return _reference_sql[connection.vendor]
+
+
+def _compile_reference_parts() -> list[tuple[str, tuple]]:
     parts = []
     for facet, queryset, value, label in (
         ("family", Theme.objects.filter(code=F("family_code")), "code", "label"),
@@ -440,10 +445,13 @@ def _count_parts(filters: SearchFilters, *, staff: bool) -> list[tuple[str, tupl
     where, params = _where(conditions, without="audience")
     through = Association.audiences.through._meta.db_table
     select = _ROW.format(facet="'audience'", value="a.slug", label="''", n="COUNT(*)", extra=zero, kind="count")
+    if _is_postgresql():  # the publics denormalised in the row (migration 0005)
+        publics = "b CROSS JOIN unnest(b.audience_ids) AS t(audience_id)"
+    else:
+        publics = f"b JOIN {through} t ON t.association_id = b.id"
     parts.append(
         (
-            f"{select} FROM b JOIN {through} t ON t.association_id = b.id "
-            f"JOIN {Audience._meta.db_table} a ON a.id = t.audience_id{where} GROUP BY a.slug",
+            f"{select} FROM {publics} JOIN {Audience._meta.db_table} a ON a.id = t.audience_id{where} GROUP BY a.slug",
             params,
         )
     )
@@ -470,7 +478,11 @@ def _facet_rows(filters: SearchFilters, *, staff: bool, mode: str) -> list[tuple
     base = _visible(staff=staff)
     if filters.terms:
         base = base.filter(_text_condition(filters, mode=mode))
-    base_sql, base_params = _sql(base.order_by().values(*_BASE_COLUMNS)[: FACET_LIMIT + 1])
+    columns = _BASE_COLUMNS
+    if _is_postgresql():
+        base = base.annotate(audience_ids=RawSQL("audience_ids", ()))
+        columns = [*columns, "audience_ids"]
+    base_sql, base_params = _sql(base.order_by().values(*columns)[: FACET_LIMIT + 1])
     parts = _count_parts(filters, staff=staff) + _reference_parts()
     materialized = "MATERIALIZED " if _is_postgresql() or connection.Database.sqlite_version_info >= (3, 35) else ""
     # Only constants and Django-compiled SQL are pasted together; every value is a parameter.
@@ -554,6 +566,27 @@ def _flag_facet(filters: SearchFilters, row: tuple | None, *, counted: bool) -> 
             FacetValue("employer", str(_("Employer")), row[2] if counted else None, filters.employer),
         ],
     )
+
+
+# --- Server settings --------------------------------------------------------------------------------
+
+# PostgreSQL, for the search's queries only: a text word and a facet each give a bitmap of matching rows,
+# 400,000 rows for a common theme at 1.9M associations. Within the default 4 MB of work_mem such a bitmap
+# turns lossy (whole pages, every row of which is then rechecked: 3 s for "culture" in sports clubs), with
+# 64 MB it stays exact. JIT compiling (for plans the planner finds costly) takes longer than these queries.
+SEARCH_WORK_MEM = "64MB"
+
+
+@contextmanager
+def search_settings():
+    """Run the search's queries (count, facets, page: the page is read when iterated) inside this block."""
+    if not _is_postgresql():
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [SEARCH_WORK_MEM])
+        yield
 
 
 # --- The result page --------------------------------------------------------------------------------

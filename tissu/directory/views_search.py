@@ -1,13 +1,15 @@
 """Directory views: the searchable list of associations and its map."""
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
 
 from tissu.directory.forms_search import AssociationSearchForm
-from tissu.directory.search_selectors import MAP_PAGE_SIZE, office_address, search_results
+from tissu.directory.search_selectors import MAP_PAGE_SIZE, office_address, search_results, search_settings
 
 
 def _is_office(user) -> bool:
@@ -21,9 +23,26 @@ def _query_without_page(request) -> str:
 
 
 def _add_addresses(page) -> None:
+    """Each result's address line and profile URL (one reverse() for the page: slugs need no quoting)."""
     page.object_list = list(page.object_list)
+    placeholder = "__slug__"
+    detail_url = reverse("directory:association-detail", args=[placeholder])
     for association in page.object_list:
         association.address_line = office_address(association)
+        association.url = detail_url.replace(placeholder, association.slug)
+
+
+def _prepare_facets(facets) -> None:
+    """What the template prints for each checkbox, computed here once: the page may offer 60 of them,
+    and the same work done by template tags and filters was a tenth of the response time."""
+    for facet in facets:
+        flags = facet.name == "flags"
+        for value in facet.values:
+            value.field = value.value if flags else facet.name
+            value.field_value = "1" if flags else value.value
+            value.input_id = f"facet-{value.value}" if flags else f"facet-{facet.name}-{value.value}"
+            value.text = value.label if flags else capfirst(value.label)
+            value.count_text = "" if value.count is None else intcomma(value.count)
 
 
 def _render(request, template: str, context: dict):
@@ -38,8 +57,10 @@ def _render(request, template: str, context: dict):
 def association_list(request):
     form = AssociationSearchForm(request.GET or None)
     filters = form.filters()
-    results = search_results(filters=filters, page_number=request.GET.get("page"), staff=_is_office(request.user))
-    _add_addresses(results.page)
+    with search_settings():
+        results = search_results(filters=filters, page_number=request.GET.get("page"), staff=_is_office(request.user))
+        _add_addresses(results.page)
+    _prepare_facets(results.facets)
     context = {
         "form": form,
         "filters": filters,
@@ -55,21 +76,22 @@ def association_map(request):
     """The same search on a map, with the equivalent list (the list alone without JavaScript)."""
     form = AssociationSearchForm(request.GET or None)
     filters = form.filters()
-    results = search_results(
-        filters=filters,
-        page_number=request.GET.get("page"),
-        staff=_is_office(request.user),
-        per_page=MAP_PAGE_SIZE,
-        with_facets=False,
-        located=True,
-    )
-    _add_addresses(results.page)
+    with search_settings():
+        results = search_results(
+            filters=filters,
+            page_number=request.GET.get("page"),
+            staff=_is_office(request.user),
+            per_page=MAP_PAGE_SIZE,
+            with_facets=False,
+            located=True,
+        )
+        _add_addresses(results.page)
     markers = [
         {
             "name": association.name,
             "lat": float(association.latitude),
             "lng": float(association.longitude),
-            "url": reverse("directory:association-detail", args=[association.slug]),
+            "url": association.url,
             "address": association.address_line,
         }
         for association in results.page

@@ -95,5 +95,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0004_nature_label")]
+    dependencies = [("directory", "0005_index_diet")]
     operations = [migrations.RunPython(forwards, backwards)]

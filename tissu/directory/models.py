@@ -249,7 +249,7 @@ class Association(models.Model):
         # Declared here rather than with unique=True/db_index=True: on PostgreSQL Django adds to every
         # indexed CharField a varchar_pattern_ops twin (*_like) for LIKE 'prefix%', which the directory
         # never runs on these columns, and each index costs the RNA import a table scan or a
-        # maintenance per row. Each one below is used by a query (docs/benchmarks-directory-import.md).
+        # maintenance per row. Each one below is used by a query (docs/benchmarks.md, "RNA import").
         # Partial indexes cover the city's own fields: empty on every imported row, so the import
         # never maintains them.
         constraints = [

@@ -17,7 +17,6 @@ default and the server is shared). The PostgreSQL server is BENCH_PG (default po
 
 import argparse
 import datetime
-import os
 import random
 import re
 import statistics
@@ -29,33 +28,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+from scratch import database, setup_django  # noqa: E402 (bench/ is on sys.path when run as a script)
+
 MONTH = datetime.date(2026, 12, 1)  # the month measured; events are spread over five years either side
 WORDS = ["forum", "atelier", "concert", "repas", "collecte", "tournoi", "balade", "conférence", "fête", "stage"]
-
-
-def setup_django(db: str) -> None:
-    os.environ["DATABASE_URL"] = f"{SERVER}/{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tissu.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("TISSU_TESTING", "true")
-    os.environ.setdefault("EMAIL_URL", "dummy:")
-    import django
-
-    django.setup()
-
-
-def database(db: str, *, drop: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        if drop:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        elif not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db}"')
 
 
 def add_events(first: int, count: int) -> None:
@@ -221,7 +197,7 @@ def main() -> None:
     args = parser.parse_args()
     database(args.db, drop=True)
     database(args.db)
-    setup_django(args.db)
+    setup_django(args.db, EMAIL_URL="dummy:")
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

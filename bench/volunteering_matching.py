@@ -13,7 +13,6 @@ of queries of each case. The PostgreSQL server is BENCH_PG (default postgres://p
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -22,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+from scratch import database, setup_django  # noqa: E402 (bench/ is on sys.path when run as a script)
+
 SKILLS = [
     "Accueil du public", "Animation", "Bricolage", "Comptabilité", "Communication", "Cuisine", "Informatique",
     "Logistique", "Soutien scolaire", "Traduction", "Secourisme", "Gestion de projet", "Jardinage", "Musique",
@@ -32,29 +32,6 @@ WORDS = [
     "aide", "accueil", "repas", "collecte", "atelier", "sport", "enfants", "seniors", "jardin", "musique",
     "devoirs", "quartier", "fête",
 ]  # fmt: skip
-
-
-def setup_django(db: str) -> None:
-    os.environ["DATABASE_URL"] = f"{SERVER}/{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tissu.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("TISSU_TESTING", "true")
-    import django
-
-    django.setup()
-
-
-def database(db: str, *, drop: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        if drop:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        elif not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db}"')
 
 
 def generate(missions: int, volunteers: int) -> None:

@@ -1,14 +1,13 @@
 """The members page: remove, change roles, designate the one representative; the last manager stays."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import make_user
+from tests.concurrency import run_together
 from tissu.audit.models import AuditEntry
 from tissu.directory import claims
 from tissu.directory.models import Invitation, Membership
@@ -196,29 +195,9 @@ class TestRepresentative:
 class TestConcurrency:
     """Two requests at once, on PostgreSQL where they truly run in parallel."""
 
-    def run_together(self, *calls):
-        barrier = threading.Barrier(len(calls))
-        errors = []
-
-        def run(call):
-            try:
-                barrier.wait()
-                call()
-            except ValidationError as error:
-                errors.append(error)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return errors
-
     def test_two_managers_removing_each_other_leave_one(self, manager_a, association_a, treasurer):
         mine = own_membership(manager_a, association_a)
-        errors = self.run_together(
+        errors, _results = run_together(
             lambda: claims.membership_remove(actor=manager_a, membership=treasurer),
             lambda: claims.membership_remove(actor=treasurer.user, membership=mine),
         )
@@ -228,7 +207,7 @@ class TestConcurrency:
     def test_two_designations_at_once_leave_exactly_one_representative(
         self, manager_a, association_a, member, treasurer
     ):
-        errors = self.run_together(
+        errors, _results = run_together(
             lambda: claims.representative_designate(actor=manager_a, membership=member),
             lambda: claims.representative_designate(actor=manager_a, membership=treasurer),
         )

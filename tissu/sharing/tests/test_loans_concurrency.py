@@ -1,12 +1,10 @@
 """Parallel requests for the last units: the item lock keeps accepted loans within the stock."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from conftest import make_user
+from tests.concurrency import run_together
 from tissu.directory.models import Membership, MembershipRole
 from tissu.sharing import services
 from tissu.sharing.models import LoanStatus
@@ -14,27 +12,6 @@ from tissu.sharing.tests.factories import days_ahead, make_item, make_loan
 
 PARALLEL = 6
 assert connection  # used by the skipif conditions below
-
-
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except ValidationError as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def borrowers(make_association, count):
@@ -65,7 +42,7 @@ def test_parallel_requests_never_book_more_units_than_exist(make_association):
     # Overlapping ranges (days 5–7 and 6–8 share days 6 and 7): at most two loans of 2 units fit.
     calls = [request(association, user, 5 + number % 2) for number, (association, user) in
              enumerate(borrowers(make_association, PARALLEL))]  # fmt: skip
-    errors = run_together(*calls)
+    errors, _results = run_together(*calls)
     assert item.loans.filter(status=LoanStatus.ACCEPTED).count() == 2
     assert len(errors) == PARALLEL - 2
 
@@ -79,6 +56,8 @@ def test_parallel_acceptances_never_book_more_units_than_exist(make_association)
         make_loan(item=item, borrower=association, by=user, quantity=2, start=5, days=3)
         for association, user in borrowers(make_association, PARALLEL)
     ]
-    errors = run_together(*[lambda loan=loan: services.loan_accept(actor=office, loan=loan) for loan in loans])
+    errors, _results = run_together(
+        *[lambda loan=loan: services.loan_accept(actor=office, loan=loan) for loan in loans]
+    )
     assert item.loans.filter(status=LoanStatus.ACCEPTED).count() == 2
     assert len(errors) == PARALLEL - 2

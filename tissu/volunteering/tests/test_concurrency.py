@@ -1,41 +1,18 @@
 """Places under parallel requests, on PostgreSQL where they truly run in parallel (skipped on SQLite)."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection, connections  # noqa: F401 (read by the skipif condition)
 from django.test import Client
 from django.urls import reverse
 
 from conftest import make_user
+from tests.concurrency import run_together
 from tissu.directory.models import Membership
 from tissu.volunteering import services
 from tissu.volunteering.models import Application, ApplicationStatus, MissionStatus
 from tissu.volunteering.tests.helpers import make_application, make_mission
 
 pytestmark = [pytest.mark.skipif("connection.vendor != 'postgresql'"), pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    errors, results = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except ValidationError as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors, results
 
 
 def test_managers_accepting_at_once_never_overfill_the_mission(personas):

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tissu.agenda import ical, openagenda, selectors, services
-from tissu.agenda.models import CalendarToken, Event, Visibility
+from tissu.agenda.models import CalendarToken
 from tissu.agenda.views import _filters
 from tissu.city.selectors import city_settings_get
 from tissu.directory.views_common import post_only
@@ -26,7 +27,7 @@ def _public_events(request):
     """Published public events from a month ago on, narrowed by the list's filters (category, association)."""
     _form, filters = _filters(request)
     events = (
-        Event.objects.filter(publication="published", visibility=Visibility.PUBLIC)
+        selectors.visible_events(AnonymousUser())  # a feed's address is public: never internal events
         .filter(occurrences__ends_at__gte=timezone.now() - datetime.timedelta(days=FEED_DAYS_BEFORE))
         .distinct()
         .select_related("category", "association", "neighbourhood")
@@ -64,7 +65,7 @@ class EventsRss(Feed):
 
     def items(self):
         return (
-            Event.objects.filter(publication="published", visibility=Visibility.PUBLIC)
+            selectors.visible_events(AnonymousUser())
             .select_related("association")
             .order_by("-published_at", "-id")[:50]
         )

@@ -1,3 +1,6 @@
+import re
+import zlib
+
 import pytest
 from django.core import mail
 
@@ -65,3 +68,29 @@ def test_a_rolled_back_action_sends_nothing(django_capture_on_commit_callbacks):
         except RuntimeError:
             pass
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_pdf_is_a_tagged_pdf_ua_document_with_the_text_in_it(tmp_path):
+    from tissu.lib.pdf import render_pdf
+
+    pdf = render_pdf(template="pdf/test_document.html", context={"title": "Convention de prêt", "amount": "1 200 €"})
+    assert pdf.startswith(b"%PDF-")
+    inflated = b"".join(_inflate(stream) for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S))
+    assert b"pdfuaid" in inflated + pdf  # PDF/UA identification in the XMP metadata
+    assert b"/StructTreeRoot" in inflated + pdf  # tagged: a structure tree screen readers can follow
+
+
+def _inflate(stream: bytes) -> bytes:
+    try:
+        return zlib.decompress(stream)
+    except zlib.error:
+        return stream
+
+
+@pytest.mark.django_db
+def test_a_pdf_never_fetches_an_external_resource():
+    from tissu.lib.pdf import _no_network
+
+    with pytest.raises(ValueError):
+        _no_network("https://tracker.example/pixel.png")

@@ -1,17 +1,20 @@
 """Volunteering views: thin, access through tissu/volunteering/permissions.py, writes through services.py."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tissu.city.permissions import associations_office_required
 from tissu.directory.permissions import get_association_for_user
 from tissu.directory.views_common import apply_errors, post_only, posted, render_form
+from tissu.lib.pdf import pdf_response
 from tissu.volunteering import matching, permissions, saved_searches, selectors, services
 from tissu.volunteering.forms import (
     ApplicationActionForm,
@@ -327,6 +330,40 @@ def certificate(request, pk):
     if data is None:
         raise Http404
     return render(request, "volunteering/certificate.html", {"certificate": data, "mission": application.mission})
+
+
+@login_required
+@require_safe
+def certificate_pdf(request, pk):
+    """The same certificate as a tagged PDF carrying its verification code."""
+    application = permissions.get_application_for_user(request.user, pk)
+    data = selectors.certificate_for(application)
+    if data is None:
+        raise Http404
+    return pdf_response(
+        template="volunteering/certificate_pdf.html",
+        context={
+            "certificate": data,
+            "mission": application.mission,
+            "verify_url": settings.SITE_URL.rstrip("/") + reverse("volunteering:certificate-verify"),
+        },
+        filename=_("volunteering certificate %(name)s") % {"name": application.volunteer.full_name},
+    )
+
+
+@require_safe
+def certificate_verify(request):
+    """Public: anyone holding a certificate (an employer, a VAE jury) checks its code."""
+    code = request.GET.get("code", "").strip()[:40]
+    certificate = selectors.certificate_verify(code) if code else None
+    response = render(
+        request,
+        "volunteering/certificate_verify.html",
+        {"code": code, "certificate": certificate},
+        status=200 if certificate or not code else 404,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_required

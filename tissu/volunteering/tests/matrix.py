@@ -139,6 +139,8 @@ ROWS = [
         browse=False,
     ),
     Row("volunteering:certificate", APPLICATION_PARTIES, setup=_confirmed),
+    Row("volunteering:certificate-pdf", APPLICATION_PARTIES, setup=_confirmed, browse=False),
+    Row("volunteering:certificate-verify", PUBLIC),
     Row("volunteering:volunteer-profile", SIGNED_IN_ONLY),
     Row("volunteering:saved-search-list", SIGNED_IN_ONLY, setup=lambda personas: _saved_search(personas) and {}),
     Row(

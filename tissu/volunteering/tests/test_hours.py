@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tissu.volunteering import services
+from tissu.volunteering import selectors, services
 from tissu.volunteering.models import HoursStatus
 from tissu.volunteering.tests.helpers import make_application, make_mission
 
@@ -71,3 +71,54 @@ def test_the_certificate_sums_the_confirmed_hours(client_for, volunteer, manager
     assert "its representative: Alice Manager" in html
     assert client_for(manager_a).get(url).status_code == 200
     assert client_for(manager_b).get(url).status_code == 404
+
+
+def _certified(volunteer, manager_a):
+    application = make_application(make_mission(title="Collecte"), volunteer, status="accepted")
+    entry = application.hours.create(day=YESTERDAY, hours=3, note="Tri")
+    services.hours_decide(actor=manager_a, entry=entry, confirm=True)
+    return application
+
+
+def test_the_certificate_pdf_is_a_pdf_for_the_volunteer_only(client_for, volunteer, manager_a, manager_b):
+    application = _certified(volunteer, manager_a)
+    url = reverse("volunteering:certificate-pdf", args=[application.pk])
+    response = client_for(volunteer).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert "attachment" in response["Content-Disposition"]
+    assert client_for(manager_b).get(url).status_code == 404
+
+
+def test_the_verification_page_confirms_a_genuine_code(client, client_for, volunteer, manager_a):
+    application = _certified(volunteer, manager_a)
+    code = selectors.certificate_for(application).verification_code
+    assert code.startswith(f"{application.pk}-")
+    response = client.get(reverse("volunteering:certificate-verify"), {"code": code.lower()})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This certificate is genuine" in html and "Vera Volunteer" in html and "Collecte" in html
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_a_forged_code_is_refused_without_revealing_anything(client, volunteer, manager_a):
+    application = _certified(volunteer, manager_a)
+    code = selectors.certificate_for(application).verification_code
+    forged = code[:-1] + ("A" if code[-1] != "A" else "B")
+    response = client.get(reverse("volunteering:certificate-verify"), {"code": forged})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "No current certificate has this code" in html and "Vera Volunteer" not in html
+    assert client.get(reverse("volunteering:certificate-verify"), {"code": "no-such"}).status_code == 404
+
+
+def test_a_code_stops_matching_when_the_confirmed_hours_change(client, volunteer, manager_a):
+    application = _certified(volunteer, manager_a)
+    old_code = selectors.certificate_for(application).verification_code
+    more = application.hours.create(day=YESTERDAY, hours=2)
+    services.hours_decide(actor=manager_a, entry=more, confirm=True)
+    assert selectors.certificate_verify(old_code) is None
+    new_code = selectors.certificate_for(application).verification_code
+    assert new_code != old_code
+    assert selectors.certificate_verify(new_code).total_hours == 5

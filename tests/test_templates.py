@@ -75,6 +75,7 @@ def test_every_template_is_rendered_somewhere(personas, client_for, django_captu
 
 # Rendered in other tests, each named here.
 NOT_RENDERED_HERE = {
+    "pdf/test_document.html",  # tests/test_lib.py: the PDF helper's own test document
     "500.html",  # tests/test_templates.py::test_the_server_error_page_renders_without_context
     "accounts/emails/email_changed.html", "accounts/emails/email_changed.txt",
     "accounts/emails/email_changed_subject.txt",  # accounts tests: confirming an email change

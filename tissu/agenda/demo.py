@@ -59,11 +59,28 @@ def _next(weekday: int, after: datetime.date, weeks: int = 0) -> datetime.date:
     return after + datetime.timedelta(days=days + 7 * weeks)
 
 
+# The demo town's places (fictional, around its centre), so that the agenda's map has something to show.
+PLACES = {
+    "12 rue des Écoles": ("48.701200", "2.331500"),
+    "3 place de la Mairie": ("48.699800", "2.336400"),
+    "Place de la Mairie": ("48.699600", "2.336900"),
+    "1 avenue de la Gare": ("48.704100", "2.341800"),
+    "8 rue du Moulin": ("48.695300", "2.329100"),
+    "Allée des Tilleuls": ("48.702700", "2.325600"),
+    "Place du Plateau": ("48.709400", "2.338200"),
+    "Quai de l'Orge": ("48.696900", "2.343000"),
+    "Rue des Acacias": ("48.693800", "2.334700"),
+}
+
+
 def _event(slug: str, *, association, actor, publication=Publication.PUBLISHED, audiences=(), **values) -> Event:
     event = Event.objects.filter(slug=slug).first()
     if event is not None:
         return event
     defaults = {"venue_name": "", "venue_address": "", **values}
+    place = PLACES.get(defaults["venue_address"].split(",")[0])
+    if place and not defaults.get("latitude"):
+        defaults["latitude"], defaults["longitude"] = place
     event = services.event_create(actor=actor, association=association, values=defaults, audiences=audiences)
     Event.objects.filter(pk=event.pk).update(
         slug=slug, publication=publication, published_at=timezone.now() if publication == "published" else None

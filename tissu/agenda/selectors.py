@@ -91,6 +91,17 @@ def occurrence_page(*, user, filters: AgendaFilters, page_number=None):
     return paginator.get_page(page_number)
 
 
+def located_occurrence_page(*, user, filters: AgendaFilters, page_number=None, per_page: int = 100):
+    """The map view: the list's occurrences that have coordinates, soonest first, a page at a time."""
+    start = _day_start(filters.date_from) if filters.date_from else timezone.now()
+    occurrences = _occurrences(user, filters).filter(
+        ends_at__gte=start, event__latitude__isnull=False, event__longitude__isnull=False
+    )
+    if filters.date_to:
+        occurrences = occurrences.filter(starts_at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
+    return Paginator(occurrences.order_by("starts_at", "id"), per_page).get_page(page_number)
+
+
 def occurrences_by_day(*, user, filters: AgendaFilters, first: datetime.date, last: datetime.date) -> dict:
     """{date: [occurrence, …]} for every day from first to last; a multi-day event appears on each of its days."""
     days = {first + datetime.timedelta(days=n): [] for n in range((last - first).days + 1)}

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -64,6 +65,37 @@ def event_list(request):
     response = render(request, "agenda/event_list.html#results" if partial else "agenda/event_list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_safe
+def event_map(request):
+    """The list's events that have coordinates, on a map, with the same events listed (the list alone without
+    JavaScript)."""
+    _form, filters = _filters(request)
+    page = selectors.located_occurrence_page(user=request.user, filters=filters, page_number=request.GET.get("page"))
+    markers = []
+    for occurrence in page:
+        event = occurrence.event
+        start = timezone.localtime(occurrence.starts_at)
+        markers.append(
+            {
+                "name": event.title,
+                "lat": float(event.latitude),
+                "lng": float(event.longitude),
+                "url": reverse("agenda:event-detail", args=[event.slug]),
+                "when": date_format(start, "DATETIME_FORMAT"),
+                "address": ", ".join(part for part in (event.venue_name, event.venue_address) if part),
+            }
+        )
+    context = {
+        "filters": filters,
+        "page": page,
+        "markers": markers,
+        "query": _query(request, "page"),
+        "tile_url": settings.TILE_URL,
+        "tile_attribution": settings.TILE_ATTRIBUTION,
+    }
+    return render(request, "agenda/event_map.html", context)
 
 
 @require_safe
@@ -581,6 +613,7 @@ urlpatterns = [
     path("", event_list, name="event-list"),
     path("semaine/", week, name="week"),
     path("mois/", month, name="month"),
+    path("carte/", event_map, name="map"),
     path("agenda.ics", feed, name="feed"),
     path("mes-evenements/", my_events, name="my-events"),
     path("nouveau/", event_create, name="event-create"),

@@ -81,6 +81,16 @@ def mission_search(*, filters: MissionFilters) -> QuerySet[Mission]:
     return with_list_relations(missions).order_by("-published_at", "-id")
 
 
+def located_missions(*, filters: MissionFilters) -> QuerySet[Mission]:
+    """The search's missions that happen somewhere, placed at their association's address (missions carry a
+    place in words, not coordinates); remote missions and associations without coordinates are left out."""
+    return (
+        mission_search(filters=filters)
+        .filter(is_remote=False, association__latitude__isnull=False, association__longitude__isnull=False)
+        .prefetch_related(None)
+    )
+
+
 def with_list_relations(missions: QuerySet[Mission]) -> QuerySet[Mission]:
     return missions.select_related("association", "neighbourhood").prefetch_related(
         Prefetch("skills", queryset=Skill.objects.order_by("name")),

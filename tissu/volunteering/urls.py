@@ -5,6 +5,7 @@ from tissu.volunteering import views
 app_name = "volunteering"
 urlpatterns = [
     path("", views.mission_list, name="mission-list"),
+    path("carte/", views.mission_map, name="mission-map"),
     path("missions/<int:pk>/", views.mission_detail, name="mission-detail"),
     path("missions/<int:pk>/candidater/", views.mission_apply, name="mission-apply"),
     path("missions/<int:pk>/modifier/", views.mission_edit, name="mission-edit"),

@@ -61,6 +61,39 @@ def mission_list(request):
     return render(request, template, context)
 
 
+MAP_PAGE_SIZE = 100
+
+
+@require_safe
+def mission_map(request):
+    """The search's missions on a map, listed beside it (the list alone without JavaScript)."""
+    form = MissionSearchForm(request.GET or None)
+    filters = form.filters()
+    page = Paginator(selectors.located_missions(filters=filters), MAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    markers = [
+        {
+            "name": mission.title,
+            "lat": float(mission.association.latitude),
+            "lng": float(mission.association.longitude),
+            "url": reverse("volunteering:mission-detail", args=[mission.pk]),
+            "when": mission.association.name,
+            "address": mission.address,
+        }
+        for mission in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "markers": markers,
+        "query": query.urlencode(),
+        "tile_url": settings.TILE_URL,
+        "tile_attribution": settings.TILE_ATTRIBUTION,
+    }
+    return render(request, "volunteering/mission_map.html", context)
+
+
 @require_safe
 def mission_detail(request, pk):
     mission = permissions.get_mission_for_user(request.user, pk)

@@ -19,7 +19,9 @@ def _event_of_a(personas):
     event = Event.objects.filter(slug="matrix-event").first()
     if event is None:
         association = Association.objects.get(slug=ASSOCIATION_A_SLUG)
-        event = make_event("Matrix event", association=association, capacity=10)
+        event = make_event(
+            "Matrix event", association=association, capacity=10, latitude="48.700100", longitude="2.330200"
+        )
         event.slug = "matrix-event"
         event.save(update_fields=["slug"])
         # A programme, so that the event page shows its sessions.
@@ -68,6 +70,7 @@ ROWS = [
     Row("agenda:event-list", PUBLIC, setup=_with_event),
     Row("agenda:week", PUBLIC, setup=_with_event),
     Row("agenda:month", PUBLIC, setup=_with_event),
+    Row("agenda:map", PUBLIC, setup=_with_event),
     Row("agenda:feed", PUBLIC, browse=False),
     Row("agenda:my-events", SIGNED_IN_ONLY),
     Row("agenda:event-create", PUBLISHERS, note="managers of an association, and the office"),

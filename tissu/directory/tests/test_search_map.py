@@ -75,7 +75,7 @@ def test_tiles_come_from_settings_and_scripts_are_files(client, make_association
     html = client.get(URL).content.decode()
     assert 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"' in html
     assert 'data-attribution="© Example &lt;tiles&gt;"' in html
-    assert "/static/vendor/leaflet/leaflet.js" in html and "/static/js/directory-map.js" in html
+    assert "/static/vendor/leaflet/leaflet.js" in html and "/static/js/map.js" in html
     # No executable inline script (the CSP forbids them): only the JSON data island.
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
     assert inline == [' id="directory-map-markers" type="application/json"']
@@ -83,7 +83,7 @@ def test_tiles_come_from_settings_and_scripts_are_files(client, make_association
 
 def test_the_map_is_hidden_until_its_script_runs(client, make_association):
     located(make_association, "Club de judo")
-    assert re.search(r'<div id="directory-map" class="directory-map" hidden', client.get(URL).content.decode())
+    assert re.search(r'<div id="directory-map" class="js-map" hidden', client.get(URL).content.decode())
 
 
 def test_names_cannot_break_out_of_the_data_island(client, make_association):

@@ -98,6 +98,7 @@ def _pending(personas):
 
 
 ROWS = [
+    Row("volunteering:mission-map", PUBLIC, setup=lambda personas: _published(personas) and {}),
     Row("volunteering:mission-list", PUBLIC, setup=lambda personas: _published(personas) and {}),
     Row("volunteering:mission-detail", PUBLIC, setup=_published),
     Row("volunteering:mission-apply", SIGNED_IN_ONLY, setup=_one_off),

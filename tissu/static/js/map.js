@@ -1,10 +1,13 @@
-// The directory's map (progressive enhancement): the page lists the same associations without it.
-// Reads its settings from data- attributes and its markers from a JSON data island (no inline script).
+// The maps of associations, events and missions (progressive enhancement): each page lists the same
+// places without it. Any element with class "js-map" becomes a map; it reads its settings from data-
+// attributes and its markers from a JSON data island (no inline script).
 (function () {
   "use strict";
   function init() {
-    var element = document.getElementById("directory-map");
-    if (!element || typeof window.L === "undefined") { return; }
+    if (typeof window.L === "undefined") { return; }
+    Array.prototype.forEach.call(document.querySelectorAll(".js-map"), draw);
+  }
+  function draw(element) {
     var island = document.getElementById(element.dataset.markers);
     var markers = island ? JSON.parse(island.textContent) : [];
     if (!markers.length) { return; }
@@ -23,10 +26,11 @@
       var title = document.createElement("strong");
       title.textContent = item.name;
       content.appendChild(title);
-      if (item.address) {
+      [item.when, item.address].forEach(function (line) {
+        if (!line) { return; }
         content.appendChild(document.createElement("br"));
-        content.appendChild(document.createTextNode(item.address));
-      }
+        content.appendChild(document.createTextNode(line));
+      });
       content.appendChild(document.createElement("br"));
       var link = document.createElement("a");
       link.href = item.url;

@@ -123,6 +123,14 @@ def test_the_server_error_page_renders_without_context():
 # The agenda's emails and the events section of an association's profile: tissu/agenda/tests render each one.
 NOT_RENDERED_HERE |= {"agenda/includes/profile_events.html"} | {
     f"agenda/emails/{name}{suffix}"
-    for name in ("registration_confirmed", "registration_waiting", "place_offered", "schedule_changed", "reminder")
+    for name in (
+        "registration_confirmed",
+        "registration_waiting",
+        "place_offered",
+        "schedule_changed",
+        "reminder",
+        "attendee_message",
+        "organiser_notice",
+    )
     for suffix in (".html", ".txt", "_subject.txt")
 }

@@ -10,9 +10,10 @@ def _url(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _send(template: str, registration, **extra) -> None:
+def _send(template: str, registration, attachments=(), **extra) -> None:
     event = registration.event
     send_templated(
+        attachments=attachments,
         template=f"agenda/emails/{template}",
         to=registration.user.email,
         language=registration.user.language,
@@ -27,8 +28,42 @@ def _send(template: str, registration, **extra) -> None:
     )
 
 
+def _event_ics(event) -> tuple[str, str, str]:
+    from tissu.agenda.ical import event_calendar
+
+    return ("evenement.ics", event_calendar(event).decode(), "text/calendar")
+
+
 def send_registration_confirmed(*, registration) -> None:
-    _send("registration_confirmed", registration)
+    """With the event as an .ics attachment, which calendar applications offer to add."""
+    _send("registration_confirmed", registration, attachments=[_event_ics(registration.event)])
+
+
+def send_organiser_notice(*, registration, organiser, cancelled: bool) -> None:
+    event = registration.event
+    send_templated(
+        template="agenda/emails/organiser_notice",
+        to=organiser.email,
+        language=organiser.language,
+        context={
+            "registration": registration,
+            "event": event,
+            "user": organiser,
+            "attendee": registration.user,
+            "cancelled": cancelled,
+            "url": _url("agenda:registration-list", event.slug),
+        },
+    )
+
+
+def send_attendee_message(*, registration, subject: str, body: str, sender) -> None:
+    _send(
+        "attendee_message",
+        registration,
+        message_subject=subject,
+        message_body=body,
+        sender=sender,
+    )
 
 
 def send_registration_waiting(*, registration) -> None:

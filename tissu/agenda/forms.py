@@ -109,6 +109,12 @@ class CheckInForm(forms.Form):
     code = forms.CharField(label=_("Check-in code"), max_length=20, help_text=_("The code on the confirmation."))
 
 
+class AttendeeMessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    include_waiting = forms.BooleanField(label=_("Also write to the waiting list"), required=False)
+
+
 class RegistrationForm(forms.Form):
     """Built from the event: the category, its code, the organiser's questions, consent."""
 

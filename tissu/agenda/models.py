@@ -150,6 +150,11 @@ class Event(models.Model):
     consent_text = models.TextField(
         _("consent text"), blank=True, help_text=_("Shown with a checkbox the attendee must tick.")
     )
+    notify_organiser = models.BooleanField(
+        _("email me each registration and cancellation"),
+        default=False,
+        help_text=_("Sent to the person who created the event."),
+    )
 
     search_text = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(

@@ -42,12 +42,14 @@ EVENT_FIELDS = [
     "venue_name", "venue_address", "neighbourhood", "latitude", "longitude", "is_free", "price",
     "step_free", "sign_language", "audio_description", "hearing_loop", "easy_read", "accessibility_details",
     "image", "image_alt", "registration_required", "registration_opens_at", "registration_closes_at",
-    "waiting_list", "offer_hours", "consent_text",
+    "waiting_list", "offer_hours", "consent_text", "notify_organiser",
 ]  # fmt: skip
 
 
 # Fixed paths of the agenda that an event's address must not shadow.
-RESERVED_SLUGS = {"semaine", "mois", "nouveau", "moderation", "planning", "mes-evenements", "mes-inscriptions"}
+RESERVED_SLUGS = {
+    "semaine", "mois", "carte", "nouveau", "moderation", "planning", "mes-evenements", "mes-inscriptions",
+}  # fmt: skip
 
 
 def unique_event_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -305,7 +307,15 @@ def registration_create(
         emails.send_registration_confirmed(registration=registration)
     else:
         emails.send_registration_waiting(registration=registration)
+    _notify_organiser(event, registration, cancelled=False)
     return registration
+
+
+def _notify_organiser(event: Event, registration: Registration, *, cancelled: bool) -> None:
+    """The organiser who asked for it hears of each registration and cancellation (not of their own)."""
+    organiser = event.created_by
+    if event.notify_organiser and organiser and organiser.is_active and organiser.pk != registration.user_id:
+        emails.send_organiser_notice(registration=registration, organiser=organiser, cancelled=cancelled)
 
 
 def _local(moment: datetime.datetime) -> str:
@@ -375,7 +385,39 @@ def registration_cancel(*, actor, registration: Registration) -> Registration:
     registration.save(update_fields=["status", "cancelled_at"])
     if held and event.schedule == Schedule.SCHEDULED:
         _offer_places(event, registration.category, registration.cancelled_at)
+    _notify_organiser(event, registration, cancelled=True)
     return registration
+
+
+@transaction.atomic
+def attendees_message(*, actor, event: Event, subject: str, body: str, include_waiting: bool = False) -> int:
+    """The organiser writes to the event's attendees (and, if asked, its waiting list): one email each, in
+    their language, with the organiser as reply-to. Returns the number of people written to."""
+    subject, body = subject.strip(), body.strip()
+    errors = {}
+    if not subject:
+        errors["subject"] = _("Give the message a subject.")
+    if not body:
+        errors["body"] = _("Write the message.")
+    if errors:
+        raise ValidationError(errors)
+    statuses = [RegistrationStatus.CONFIRMED]
+    if include_waiting:
+        statuses += [RegistrationStatus.WAITING, RegistrationStatus.OFFERED]
+    registrations = list(
+        Registration.objects.filter(event=event, status__in=statuses, user__is_active=True).select_related("user")
+    )
+    if not registrations:
+        raise ValidationError(_("Nobody to write to: no attendee is registered yet."))
+    for registration in registrations:
+        emails.send_attendee_message(registration=registration, subject=subject, body=body, sender=actor)
+    audit_log(
+        actor=actor,
+        action="agenda.attendees.messaged",
+        target=event,
+        data={"recipients": len(registrations), "include_waiting": include_waiting},
+    )
+    return len(registrations)
 
 
 @transaction.atomic

@@ -15,12 +15,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tissu.agenda import ical, permissions, selectors, services
 from tissu.agenda.forms import (
     AgendaFilterForm,
+    AttendeeMessageForm,
     CheckInForm,
     EventForm,
     ModerationForm,
@@ -182,7 +185,21 @@ def event_detail(request, slug):
     }
     if registration and registration.status == RegistrationStatus.WAITING:
         context["waiting_position"] = selectors.waiting_position(registration)
+    if registration and registration.status == RegistrationStatus.CONFIRMED:
+        context["check_in_qr"] = _check_in_qr(event, registration)
     return render(request, "agenda/event_detail.html", context)
+
+
+def _check_in_qr(event, registration) -> str:
+    """An SVG QR code of the organiser's check-in page with the attendee's code typed in: scanned at the door
+    with a phone, it opens the list (for the organiser, signed in) ready to check the person in."""
+    import segno
+
+    url = f"{settings.SITE_URL}{reverse('agenda:registration-list', args=[event.slug])}?code={registration.code}"
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=False)
+    # Decorative for assistive technologies: the code is written next to it. The SVG is segno's output (paths,
+    # no text from people: the URL is only encoded as modules), hence safe to mark so.
+    return mark_safe(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" class="qr-code" ', 1))  # noqa: S308
 
 
 @require_safe
@@ -458,41 +475,100 @@ def registration_list(request, slug):
             "registrations": registrations,
             "categories": selectors.ticket_categories_with_counts(event),
             "questions": questions,
-            "form": CheckInForm(),
+            # A QR code scanned from an attendee's page opens this list with their code typed in.
+            "form": CheckInForm(initial={"code": request.GET.get("code", "")[:12]}),
+            "message_form": AttendeeMessageForm(),
             "checked_in": sum(1 for registration in registrations if registration.checked_in_at),
         },
     )
+
+
+def _registration_rows(event):
+    """The attendee list as rows: a header, then one row per registration (for the CSV and XLSX files)."""
+    questions = list(event.questions.all())
+    yield [_("Name"), _("Email"), _("Category"), _("Status"), _("Registered on"), _("Check-in code"),
+           _("Checked in at"), *[question.label for question in questions]]  # fmt: skip
+    for registration in selectors.registrations_of_event(event):
+        yield [
+            _spreadsheet_safe(registration.user.full_name),
+            registration.user.email,
+            _spreadsheet_safe(registration.category.name),
+            registration.get_status_display(),
+            timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+            registration.code,
+            timezone.localtime(registration.checked_in_at).strftime("%Y-%m-%d %H:%M")
+            if registration.checked_in_at
+            else "",
+            *[_spreadsheet_safe(registration.answers.get(str(question.pk), "")) for question in questions],
+        ]
 
 
 @login_required
 @require_safe
 def registration_csv(request, slug):
     event = permissions.get_event_for_user(request.user, slug, write=True)
-    questions = list(event.questions.all())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.slug}.csv"'
     response.write("\ufeff")  # so that spreadsheet software reads UTF-8
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [_("Name"), _("Email"), _("Category"), _("Status"), _("Registered on"), _("Check-in code"),
-         _("Checked in at"), *[question.label for question in questions]]
-    )  # fmt: skip
-    for registration in selectors.registrations_of_event(event):
-        writer.writerow(
-            [
-                _spreadsheet_safe(registration.user.full_name),
-                registration.user.email,
-                _spreadsheet_safe(registration.category.name),
-                registration.get_status_display(),
-                timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
-                registration.code,
-                timezone.localtime(registration.checked_in_at).strftime("%Y-%m-%d %H:%M")
-                if registration.checked_in_at
-                else "",
-                *[_spreadsheet_safe(registration.answers.get(str(question.pk), "")) for question in questions],
-            ]
-        )
+    writer.writerows(_registration_rows(event))
     return response
+
+
+@login_required
+@require_safe
+def registration_xlsx(request, slug):
+    """The same list as a spreadsheet (Office Open XML), for organisers who do not import CSV files."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    event = permissions.get_event_for_user(request.user, slug, write=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(_("Registrations"))[:31])
+    sheet.freeze_panes = "A2"
+    for number, row in enumerate(_registration_rows(event)):
+        if number == 0:
+            header = []
+            for title in row:
+                cell = WriteOnlyCell(sheet, value=str(title))
+                cell.font = Font(bold=True)
+                header.append(cell)
+            sheet.append(header)
+        else:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.slug}.xlsx"'
+    return response
+
+
+@login_required
+def attendees_message(request, slug):
+    event = permissions.get_event_for_user(request.user, slug, write=True)
+    if response := post_only(request):
+        return response
+    form = AttendeeMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            count = services.attendees_message(actor=request.user, event=event, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext("Message sent to %(count)d person.", "Message sent to %(count)d people.", count)
+                % {"count": count},
+            )
+            return redirect("agenda:registration-list", event.slug)
+    else:
+        messages.error(request, _("Give the message a subject and a text."))
+    return redirect(reverse("agenda:registration-list", args=[event.slug]) + "#message")
 
 
 def _spreadsheet_safe(value: str) -> str:
@@ -630,6 +706,8 @@ urlpatterns = [
     path("<slug:slug>/inscription/accepter/", offer_accept, name="offer-accept"),
     path("<slug:slug>/inscrits/", registration_list, name="registration-list"),
     path("<slug:slug>/inscrits.csv", registration_csv, name="registration-csv"),
+    path("<slug:slug>/inscrits.xlsx", registration_xlsx, name="registration-xlsx"),
+    path("<slug:slug>/inscrits/message/", attendees_message, name="attendees-message"),
     path("<slug:slug>/pointage/", check_in, name="check-in"),
     path("<slug:slug>/programme/", programme_settings, name="programme-settings"),
     path("<slug:slug>/seances/<int:pk>/choisir/", session_join, name="session-join"),

@@ -17,15 +17,32 @@ from tissu.city.selectors import city_settings_get
 
 
 @task(queue_name="email")
-def send_email_task(*, to: list[str], subject: str, text: str, html: str, reply_to: list[str] | None = None) -> None:
+def send_email_task(
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str,
+    reply_to: list[str] | None = None,
+    attachments: list[list[str]] | None = None,
+) -> None:
     message = EmailMultiAlternatives(subject=subject, body=text, to=to, reply_to=reply_to or None)
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     message.send()
 
 
 def send_templated(
-    *, template: str, to: str | list[str], context: dict, language: str | None = None, reply_to: str | None = None
+    *,
+    template: str,
+    to: str | list[str],
+    context: dict,
+    language: str | None = None,
+    reply_to: str | None = None,
+    attachments: list[tuple[str, str, str]] = (),
 ) -> None:
+    """``attachments``: (filename, text content, MIME type) — text only, since task arguments are JSON."""
     recipients = [to] if isinstance(to, str) else list(to)
     with translation.override(language or settings.LANGUAGE_CODE):
         full_context = {"city": city_settings_get(), "site_url": settings.SITE_URL, **context}
@@ -38,5 +55,6 @@ def send_templated(
         "text": text,
         "html": html,
         "reply_to": [reply_to] if reply_to else None,
+        "attachments": [list(attachment) for attachment in attachments] or None,
     }
     transaction.on_commit(lambda: send_email_task.enqueue(**kwargs))

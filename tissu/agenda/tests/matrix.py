@@ -104,6 +104,8 @@ ROWS = [
     ),
     Row("agenda:registration-list", MANAGERS_OF_A, setup=_event_of_a),
     Row("agenda:registration-csv", MANAGERS_OF_A, setup=_event_of_a, browse=False),
+    Row("agenda:registration-xlsx", MANAGERS_OF_A, setup=_event_of_a, browse=False),
+    Row("agenda:attendees-message", MANAGERS_OF_A_POST, setup=_event_of_a, browse=False),
     Row("agenda:check-in", MANAGERS_OF_A_POST, setup=_event_of_a, browse=False),
     Row("agenda:programme-settings", MANAGERS_OF_A, setup=_event_of_a),
     Row("agenda:session-join", expect(405, anonymous=LOGIN), setup=_session, browse=False, note="POST only"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from tissu.api import directory
+from tissu.api import agenda, directory
 
 DESCRIPTION = """\
 Public, read-only data of the city's associative life. No key is needed.
@@ -21,8 +21,10 @@ Public, read-only data of the city's associative life. No key is needed.
   so pages are stable. For the whole directory at once, use the open-data files
   (`/associations/donnees/associations.csv` and `.json`), which take the same filters.
 * Dates are ISO 8601; empty values are `null`.
-* Errors answer with a JSON body `{"detail": …}`: 404 for an unknown or non-public association,
-  422 for an invalid parameter.
+* Errors answer with a JSON body `{"detail": …}`: 404 for an unknown or non-public association or
+  event, 422 for an invalid parameter.
+* Events: only published public events (never internal meetings between associations), each with
+  its dates in the asked period.
 * Data licence: see the open-data page (`/associations/donnees/`).
 """
 
@@ -67,8 +69,13 @@ def api_root(request):
         "version": api.version,
         "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
         "docs": request.build_absolute_uri(reverse("api:openapi-view")),
-        "endpoints": {name: request.build_absolute_uri(url) for name, url in directory.index_urls().items()},
+        "endpoints": {
+            name: request.build_absolute_uri(url)
+            for module in (directory, agenda)
+            for name, url in module.index_urls().items()
+        },
     }
 
 
 api.add_router("", directory.router)
+api.add_router("", agenda.router)

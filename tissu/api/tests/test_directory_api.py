@@ -268,7 +268,7 @@ class TestOpenAPI:
     def test_it_is_openapi_3_and_lists_every_path(self, schema):
         assert schema["openapi"].startswith("3.")
         assert schema["info"] == {**schema["info"], "title": "Tissu API", "version": "1"}
-        assert set(schema["paths"]) == {
+        assert set(schema["paths"]) >= {  # other modules add their own paths
             "/api/associations",
             "/api/associations/{key}",
             "/api/themes",

@@ -71,6 +71,10 @@ ROWS = [
     Row("agenda:week", PUBLIC, setup=_with_event),
     Row("agenda:month", PUBLIC, setup=_with_event),
     Row("agenda:map", PUBLIC, setup=_with_event),
+    # The agenda's part of the REST API (tissu/api/agenda.py): public, read-only.
+    Row("api:event-list", PUBLIC, setup=_with_event, browse=False),
+    Row("api:event-detail", PUBLIC, setup=_event_of_a, browse=False),
+    Row("api:event-category-list", PUBLIC, browse=False),
     Row("agenda:feed", PUBLIC, browse=False),
     Row("agenda:my-events", SIGNED_IN_ONLY),
     Row("agenda:event-create", PUBLISHERS, note="managers of an association, and the office"),

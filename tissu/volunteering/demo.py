@@ -18,6 +18,7 @@ from tissu.lib.demo import DEMO_PASSWORD
 from tissu.volunteering.models import (
     Application,
     ApplicationMessage,
+    Invitation,
     Mission,
     MissionSlot,
     SavedSearch,
@@ -230,4 +231,13 @@ def seed(ctx) -> None:
     _application(missions["summer"], jules, "cancelled", days_ago=60)
     _application(missions["translation"], jules, "new", days_ago=1, message="Je parle anglais et espagnol.")
     SavedSearch.objects.get_or_create(user=lea, query="skill=cuisine", defaults={"notified_until": timezone.now()})
+    # The demo volunteer is invited to the treasurer's role (she has not applied to it): "My applications" shows it.
+    Invitation.objects.get_or_create(
+        mission=missions["treasurer"],
+        volunteer=lea,
+        defaults={
+            "invited_by": missions["treasurer"].created_by,
+            "message": "Votre profil mentionne la comptabilité : notre bureau serait ravi de vous accueillir.",
+        },
+    )
     ctx.objects["missions"] = missions

@@ -230,3 +230,30 @@ def send_saved_search_results(*, saved, missions) -> None:
         )
 
     _notify(to=user.email, language=user.language, build=build)
+
+
+def send_invitation(*, invitation) -> None:
+    """To the volunteer: an association suggests a mission. Its managers never see the address it goes to."""
+    mission = invitation.mission
+
+    def build():
+        paragraphs = [
+            _("%(association)s invites you to apply to its mission “%(title)s”: they found your volunteer profile "
+              "among the people who accept suggestions.")
+            % {"association": mission.association.name, "title": mission.title}
+        ]  # fmt: skip
+        if invitation.message:
+            paragraphs.append(invitation.message)
+        paragraphs.append(
+            _("Apply if it interests you, or decline from your applications page: the association is not given "
+              "your email address. You can stop suggestions in your volunteer profile.")
+        )  # fmt: skip
+        return (
+            _("An association invites you: %(title)s") % {"title": mission.title},
+            paragraphs,
+            _url("volunteering:mission-detail", mission.pk),
+            _("See the mission"),
+        )
+
+    volunteer = invitation.volunteer
+    _notify(to=[volunteer.email], language=volunteer.language, build=build)

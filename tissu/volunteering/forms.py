@@ -290,3 +290,18 @@ class HoursForm(forms.Form):
 
 class HoursDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("confirm", "confirm"), ("refuse", "refuse")])
+
+
+class InvitationForm(forms.Form):
+    volunteer = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    message = forms.CharField(
+        label=_("A word for them (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def chosen_volunteer(self):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(pk=self.cleaned_data["volunteer"], is_active=True).first()

@@ -286,6 +286,45 @@ class Application(models.Model):
         return self.status in ACTIVE_APPLICATION_STATUSES
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for an answer")
+    APPLIED = "applied", _("applied")
+    DECLINED = "declined", _("declined")
+
+
+class Invitation(models.Model):
+    """An association invites a suggested volunteer (who opted in) to apply to a mission, inside Tissu: the
+    association never sees the volunteer's email address; the volunteer applies or declines."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="invitations")
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_invitations"
+    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InvitationStatus, default=InvitationStatus.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation to apply")
+        verbose_name_plural = _("invitations to apply")
+        constraints = [
+            # One invitation per volunteer and mission: an association cannot insist.
+            models.UniqueConstraint(fields=["mission", "volunteer"], name="volunteering_one_invitation_per_mission")
+        ]
+
+    def __str__(self):
+        return self.audit_label
+
+    @property
+    def audit_label(self) -> str:
+        return f"invitation {self.pk}"
+
+
 class ApplicationMessage(models.Model):
     """A message between the association and the candidate, inside Tissu."""
 

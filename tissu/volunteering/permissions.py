@@ -65,3 +65,15 @@ def get_application_for_user(user, pk: int) -> Application:
 
 def is_volunteer_of(user, application: Application) -> bool:
     return user.is_authenticated and application.volunteer_id == user.pk
+
+
+def get_invitation_for_user(user, pk: int):
+    """An invitation to apply, for the volunteer it was sent to only (404 for anyone else)."""
+    from tissu.volunteering.models import Invitation
+
+    if not user.is_authenticated:
+        raise PermissionDenied
+    invitation = Invitation.objects.filter(pk=pk, volunteer=user).select_related("mission").first()
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -260,6 +260,16 @@ def volunteer_export(user) -> dict:
             }
             for application in applications_of_volunteer(user).prefetch_related("messages", "hours")
         ],
+        "invitations": [
+            {
+                "mission": invitation.mission.title,
+                "association": invitation.mission.association.name,
+                "message": invitation.message,
+                "status": invitation.status,
+                "created_at": invitation.created_at.isoformat(),
+            }
+            for invitation in user.volunteer_invitations.select_related("mission", "mission__association")
+        ],
     }
 
 
@@ -343,4 +353,21 @@ def certificate_for(application: Application) -> Certificate | None:
         last_day=entries[-1].day,
         total_hours=confirmed.aggregate(total=Sum("hours"))["total"],
         entries=entries,
+    )
+
+
+def invitations_of_mission(mission: Mission) -> dict[int, object]:
+    """{volunteer id: invitation} for a mission, so its suggestions show who was already invited."""
+    from tissu.volunteering.models import Invitation
+
+    return {invitation.volunteer_id: invitation for invitation in Invitation.objects.filter(mission=mission)}
+
+
+def pending_invitations_of(user) -> list:
+    from tissu.volunteering.models import Invitation, InvitationStatus
+
+    return list(
+        Invitation.objects.filter(volunteer=user, status=InvitationStatus.PENDING)
+        .select_related("mission", "mission__association")
+        .order_by("-created_at")
     )

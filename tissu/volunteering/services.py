@@ -26,6 +26,8 @@ from tissu.volunteering.models import (
     ApplicationStatus,
     DeclineReason,
     HoursStatus,
+    Invitation,
+    InvitationStatus,
     Mission,
     MissionSlot,
     MissionStatus,
@@ -330,7 +332,53 @@ def application_create(
     except IntegrityError:
         raise ValidationError(_("You have already applied to this mission.")) from None
     emails.send_application_received(application=application)
+    Invitation.objects.filter(mission=mission, volunteer=volunteer, status=InvitationStatus.PENDING).update(
+        status=InvitationStatus.APPLIED, answered_at=timezone.now()
+    )
     return application
+
+
+# Invitations: an association invites a suggested volunteer to apply
+
+
+@transaction.atomic
+def invitation_send(*, actor, mission: Mission, volunteer, message: str = "") -> Invitation:
+    """Invite a volunteer who opted in to apply. Refused for a closed mission, someone who did not opt in (or is
+    under 18 when the mission is for adults), who already applied, or was already invited to this mission."""
+    _require_manager(actor, mission)
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    if mission.status != MissionStatus.PUBLISHED:
+        raise ValidationError(_("Only a published mission with places left can be offered to volunteers."))
+    profile = VolunteerProfile.objects.filter(user=volunteer, user__is_active=True, contact_opt_in=True).first()
+    if profile is None:
+        raise ValidationError(_("This person does not accept suggestions of missions."))
+    if profile.is_minor and Public.MINORS not in mission.public_codes:
+        raise ValidationError(_("This mission is open to adults only."))
+    if Application.objects.filter(mission=mission, volunteer=volunteer).exists():
+        raise ValidationError(_("This person has already applied to this mission."))
+    invitation = Invitation(mission=mission, volunteer=volunteer, invited_by=actor, message=message.strip())
+    invitation.full_clean(exclude=["mission", "volunteer", "invited_by"])
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        raise ValidationError(_("This person was already invited to this mission.")) from None
+    audit_log(actor=actor, action="volunteering.invitation.sent", target=invitation, data={"mission": mission.pk})
+    emails.send_invitation(invitation=invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_decline(*, user, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.volunteer_id != user.pk:
+        raise PermissionDenied
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("You have already answered this invitation."))
+    invitation.status = InvitationStatus.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    return invitation
 
 
 def _lock(application: Application) -> tuple[Application, Mission]:
@@ -549,4 +597,5 @@ def volunteer_erase(user) -> None:
         if was_accepted:
             _free_place(mission)
     Application.objects.filter(volunteer=user).delete()
+    Invitation.objects.filter(volunteer=user).delete()
     VolunteerProfile.objects.filter(user=user).delete()

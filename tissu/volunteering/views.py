@@ -22,6 +22,7 @@ from tissu.volunteering.forms import (
     DeclineForm,
     HoursDecisionForm,
     HoursForm,
+    InvitationForm,
     MessageForm,
     MissionActionForm,
     MissionForm,
@@ -221,16 +222,58 @@ def mission_action(request, pk):
 @require_safe
 def mission_applications(request, pk):
     mission = permissions.get_mission_applications_for_user(request.user, pk)
+    invited = selectors.invitations_of_mission(mission)
     return render(
         request,
         "volunteering/mission_applications.html",
         {
             "mission": mission,
             "applications": selectors.applications_for_mission(mission),
-            "suggestions": matching.suggested_volunteers(mission=mission),
+            # (match, invitation or None): who was already invited shows how it went instead of a button.
+            "suggestions": [
+                (match, invited.get(match.profile.user_id)) for match in matching.suggested_volunteers(mission=mission)
+            ],
+            "invitation_form": InvitationForm(),
             "response": selectors.response_stats(association=mission.association),
         },
     )
+
+
+@login_required
+def invitation_send(request, pk):
+    mission = permissions.get_mission_applications_for_user(request.user, pk)
+    if response := post_only(request):
+        return response
+    form = InvitationForm(request.POST)
+    volunteer = form.chosen_volunteer() if form.is_valid() else None
+    if volunteer is None:
+        messages.error(request, _("Choose a volunteer among the suggestions."))
+    else:
+        try:
+            services.invitation_send(
+                actor=request.user, mission=mission, volunteer=volunteer, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("%(name)s is invited to apply: they got an email.") % {"name": volunteer.full_name}
+            )
+    return redirect(reverse("volunteering:mission-applications", args=[mission.pk]) + "#suggestions-title")
+
+
+@login_required
+def invitation_decline(request, pk):
+    invitation = permissions.get_invitation_for_user(request.user, pk)
+    if response := post_only(request):
+        return response
+    try:
+        services.invitation_decline(user=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Invitation declined. The association is not told why."))
+    return redirect("volunteering:my-applications")
 
 
 @login_required
@@ -405,7 +448,10 @@ def my_applications(request):
     return render(
         request,
         "volunteering/my_applications.html",
-        {"applications": selectors.applications_of_volunteer(request.user).order_by("-created_at")},
+        {
+            "applications": selectors.applications_of_volunteer(request.user).order_by("-created_at"),
+            "invitations": selectors.pending_invitations_of(request.user),
+        },
     )
 
 

@@ -56,6 +56,24 @@ def _application(personas):
     return {"args": [application.pk]}
 
 
+def _invitation(personas):
+    from tissu.volunteering.models import Invitation
+    from tissu.volunteering.tests.helpers import make_mission
+
+    invitation = Invitation.objects.create(
+        mission=make_mission(title="Mission à laquelle on invite"),
+        volunteer=personas["volunteer"],
+        invited_by=personas["manager_a"],
+    )
+    return {"args": [invitation.pk]}
+
+
+def _application_and_invitation(personas):
+    _application(personas)
+    _invitation(personas)
+    return {}
+
+
 def _confirmed(personas):
     args = _application(personas)["args"]
     from tissu.volunteering.models import VolunteerHours
@@ -116,6 +134,18 @@ ROWS = [
     ),
     Row("volunteering:mission-applications", HANDLERS_OF_A, setup=_published, note="candidates' data: managers only"),
     Row(
+        "volunteering:invitation-send",
+        expect(403, anonymous=LOGIN, manager_a=405),
+        setup=_published,
+        browse=False,
+    ),
+    Row(
+        "volunteering:invitation-decline",
+        expect(404, anonymous=LOGIN, volunteer=405),
+        setup=_invitation,
+        browse=False,
+    ),
+    Row(
         "volunteering:mission-review",
         expect(403, anonymous=LOGIN, staff=405, superuser=405),
         setup=_draft,
@@ -123,7 +153,11 @@ ROWS = [
     ),
     Row("volunteering:association-missions", MANAGERS_OF_A, setup=lambda personas: {"args": [ASSOCIATION_A_SLUG]}),
     Row("volunteering:mission-create", MANAGERS_OF_A, setup=lambda personas: {"args": [ASSOCIATION_A_SLUG]}),
-    Row("volunteering:my-applications", SIGNED_IN_ONLY, setup=lambda personas: _application(personas) and {}),
+    Row(
+        "volunteering:my-applications",
+        SIGNED_IN_ONLY,
+        setup=_application_and_invitation,
+    ),
     Row("volunteering:application-detail", APPLICATION_PARTIES, setup=_application),
     Row("volunteering:application-action", APPLICATION_PARTIES_POST, setup=_application, browse=False),
     Row("volunteering:application-message", APPLICATION_PARTIES_POST, setup=_application, browse=False),

@@ -44,3 +44,14 @@ def test_deleting_the_account_erases_everything_and_frees_the_place(volunteer):
     waiting.refresh_from_db()
     assert mission.status == MissionStatus.PUBLISHED
     assert waiting.status == "new"
+
+
+def test_invitations_are_exported_and_erased_with_the_account(client_for, volunteer, manager_a):
+    from tissu.volunteering.models import Invitation
+
+    Invitation.objects.create(mission=make_mission(title="Atelier"), volunteer=volunteer, message="Bonjour")
+    payload = json.loads(client_for(volunteer).get(reverse("accounts:data-export")).content)["volunteering"]
+    [exported] = payload["invitations"]
+    assert (exported["mission"], exported["message"], exported["status"]) == ("Atelier", "Bonjour", "pending")
+    user_delete(user=volunteer)
+    assert not Invitation.objects.exists()

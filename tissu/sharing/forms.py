@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from tissu.directory.models import MANAGER_ROLES, Association
@@ -96,9 +97,48 @@ class AnswerForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+class ConditionForm(forms.Form):
+    """Check-out and return: the condition of the equipment, in words and optionally in a photo."""
+
     note = forms.CharField(
         label=_("Condition of the equipment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photo = forms.ImageField(
+        label=_("Photo"),
+        required=False,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text=_("JPEG, PNG or WebP, 5 MB at most. Only both sides of the loan see it."),
+    )
+    photo_alt = forms.CharField(
+        label=_("What the photo shows"),
+        required=False,
+        max_length=200,
+        help_text=_("Required with a photo, for people who cannot see it."),
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > PHOTO_MAX_BYTES:
+            raise forms.ValidationError(_("The photo weighs more than 5 MB."))
+        return photo
+
+
+class DepositReceiveForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount received (euros)"), min_value=0, max_digits=8, decimal_places=2)
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+
+
+class DepositReturnForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount given back (euros)"), min_value=0, max_digits=8, decimal_places=2)
+    returned_on = forms.DateField(label=_("Given back on"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Why part of the deposit is kept"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when less than the amount received is given back."),
     )
 
 

@@ -6,9 +6,14 @@ Accepted and checked-out loans hold their units: on any day, their quantities ne
 stock (services.loan_* lock the item row before counting, see docs/sharing.md).
 """
 
+import datetime
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tissu.directory.models import Association
@@ -103,6 +108,18 @@ HOLDING = [LoanStatus.ACCEPTED, LoanStatus.CHECKED_OUT]
 OPEN = [LoanStatus.REQUESTED, *HOLDING]
 
 
+def overdue_condition(today: datetime.date) -> Q:
+    """Overdue is derived from the status and the dates, not stored: it is true the morning after the last
+    day without a job having to run, and it can never disagree with the loan's dates."""
+    return Q(status=LoanStatus.CHECKED_OUT, end_date__lt=today)
+
+
+def condition_photo_path(instance, filename: str) -> str:
+    """A random name: condition photos are served through a permission-checked view
+    (views.loan_photo), and the name must not be guessable under MEDIA_ROOT either."""
+    return f"sharing/loans/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:6]}"
+
+
 class Loan(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="loans", verbose_name=_("item"))
     borrower = models.ForeignKey(
@@ -119,6 +136,35 @@ class Loan(models.Model):
     answer = models.TextField(_("owner's answer"), blank=True)
     checkout_note = models.TextField(_("condition at check-out"), blank=True)
     return_note = models.TextField(_("condition at return"), blank=True)
+    checkout_photo = models.ImageField(_("photo at check-out"), upload_to=condition_photo_path, blank=True)
+    checkout_photo_alt = models.CharField(_("what the photo at check-out shows"), max_length=200, blank=True)
+    return_photo = models.ImageField(_("photo at return"), upload_to=condition_photo_path, blank=True)
+    return_photo_alt = models.CharField(_("what the photo at return shows"), max_length=200, blank=True)
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The deposit (caution) actually handed to the owner, and what came back to the borrower.
+    deposit_amount = models.DecimalField(
+        _("deposit received (euros)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    deposit_received_on = models.DateField(_("deposit received on"), null=True, blank=True)
+    deposit_received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deposit_returned_amount = models.DecimalField(
+        _("deposit returned (euros)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    deposit_returned_on = models.DateField(_("deposit returned on"), null=True, blank=True)
+    deposit_returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deposit_note = models.TextField(_("why part of the deposit was kept"), blank=True)
+    # Reminders sent by sharing_send_loan_reminders (each once per loan).
+    due_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    overdue_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     checked_out_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
@@ -133,6 +179,12 @@ class Loan(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="sharing_loan_quantity_positive"),
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="sharing_loan_range_ordered"),
+            # A deposit comes back only once received, and never more than was received.
+            models.CheckConstraint(
+                condition=Q(deposit_returned_on__isnull=True)
+                | Q(deposit_received_on__isnull=False, deposit_returned_amount__lte=F("deposit_amount")),
+                name="sharing_loan_deposit_returned_after_received",
+            ),
         ]
         indexes = [models.Index(fields=["item", "status", "start_date", "end_date"])]
 
@@ -142,6 +194,17 @@ class Loan(models.Model):
     @property
     def days(self) -> int:
         return (self.end_date - self.start_date).days + 1
+
+    @property
+    def is_overdue(self) -> bool:
+        """Derived, never stored (see OVERDUE): handed over and not back after its last day."""
+        return self.status == LoanStatus.CHECKED_OUT and self.end_date < timezone.localdate()
+
+    @property
+    def deposit_kept(self):
+        if self.deposit_returned_amount is None or self.deposit_amount is None:
+            return None
+        return self.deposit_amount - self.deposit_returned_amount
 
 
 class ListingKind(models.TextChoices):

@@ -1,12 +1,15 @@
 """Every write of the sharing module: items offered for loan, and the life of a loan.
 
 requested → accepted → checked out → returned; requested → refused; requested or accepted → cancelled.
+Overdue is not a status: a checked-out loan past its last day (models.overdue_condition). The deposit is
+recorded beside the status (received, then given back once the equipment is back).
 Accepted and checked-out loans hold their units: every service that makes a loan hold units locks the
 item row first (select_for_update), then counts, so two parallel requests for the last units cannot both
 succeed (tissu/sharing/tests/test_loans_concurrency.py proves it on PostgreSQL).
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -220,38 +223,114 @@ def loan_refuse(*, actor, loan: Loan, answer: str) -> Loan:
     return current
 
 
+def _condition(*, note: str, photo, photo_alt: str, prefix: str) -> dict:
+    """The condition fields of a check-out or a return; a photo needs its text alternative."""
+    fields = {f"{prefix}_note": note.strip()}
+    if photo:
+        if not photo_alt.strip():
+            raise ValidationError({"photo_alt": _("Describe the photo for people who cannot see it.")})
+        fields[f"{prefix}_photo"] = photo
+        fields[f"{prefix}_photo_alt"] = photo_alt.strip()
+    return fields
+
+
 @transaction.atomic
-def loan_check_out(*, actor, loan: Loan, note: str = "") -> Loan:
+def loan_check_out(*, actor, loan: Loan, note: str = "", photo=None, photo_alt: str = "") -> Loan:
+    """The owner's side hands the equipment over, noting (and optionally photographing) its condition."""
     current = _locked(loan)
     if not permissions.is_lender(actor, current):
         raise PermissionDenied
     if current.status == LoanStatus.CHECKED_OUT:
         raise ValidationError(_("This equipment was already handed over."))
+    if current.status == LoanStatus.RETURNED:
+        raise ValidationError(_("This equipment was already handed over and has come back."))
     if current.status != LoanStatus.ACCEPTED:
         raise _wrong_state(current)
-    return _move(
-        current,
-        actor=actor,
-        status=LoanStatus.CHECKED_OUT,
-        fields={"checkout_note": note, "checked_out_at": timezone.now()},
-        action="sharing.loan.checked_out",
-    )
+    fields = _condition(note=note, photo=photo, photo_alt=photo_alt, prefix="checkout")
+    fields = {**fields, "checked_out_at": timezone.now(), "checked_out_by": actor}
+    return _move(current, actor=actor, status=LoanStatus.CHECKED_OUT, fields=fields, action="sharing.loan.checked_out")
 
 
 @transaction.atomic
-def loan_return(*, actor, loan: Loan, note: str = "") -> Loan:
+def loan_return(*, actor, loan: Loan, note: str = "", photo=None, photo_alt: str = "") -> Loan:
+    """The owner's side takes the equipment back, noting (and optionally photographing) its condition."""
     current = _locked(loan)
     if not permissions.is_lender(actor, current):
         raise PermissionDenied
+    if current.status == LoanStatus.RETURNED:
+        raise ValidationError(_("This equipment has already come back."))
     if current.status != LoanStatus.CHECKED_OUT:
         raise ValidationError(_("This equipment was never handed over: it cannot come back."))
-    return _move(
-        current,
+    fields = _condition(note=note, photo=photo, photo_alt=photo_alt, prefix="return")
+    fields = {**fields, "returned_at": timezone.now(), "returned_by": actor}
+    return _move(current, actor=actor, status=LoanStatus.RETURNED, fields=fields, action="sharing.loan.returned")
+
+
+def _check_day(day: datetime.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("Record it once it happened, not in advance.")})
+
+
+@transaction.atomic
+def loan_deposit_receive(*, actor, loan: Loan, amount: Decimal, received_on: datetime.date) -> Loan:
+    """The owner's side records the deposit the borrower handed over (before or at check-out)."""
+    current = _locked(loan)
+    if not permissions.is_lender(actor, current):
+        raise PermissionDenied
+    if current.deposit_received_on is not None:
+        raise ValidationError(_("The deposit of this loan was already received."))
+    if current.status not in (LoanStatus.ACCEPTED, LoanStatus.CHECKED_OUT):
+        raise _wrong_state(current)
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": _("Enter the amount received, in euros.")})
+    _check_day(received_on, "received_on")
+    current.deposit_amount = amount
+    current.deposit_received_on = received_on
+    current.deposit_received_by = actor
+    current.full_clean()
+    current.save(update_fields=["deposit_amount", "deposit_received_on", "deposit_received_by", "updated_at"])
+    audit_log(actor=actor, action="sharing.loan.deposit_received", target=current, data={"amount": str(amount)})
+    return current
+
+
+@transaction.atomic
+def loan_deposit_return(*, actor, loan: Loan, amount: Decimal, returned_on: datetime.date, note: str = "") -> Loan:
+    """The owner's side gives the deposit back, in full or in part (then saying why part is kept)."""
+    current = _locked(loan)
+    if not permissions.is_lender(actor, current):
+        raise PermissionDenied
+    if current.deposit_received_on is None:
+        raise ValidationError(_("No deposit was received for this loan: there is nothing to give back."))
+    if current.deposit_returned_on is not None:
+        raise ValidationError(_("The deposit of this loan was already given back."))
+    if current.status == LoanStatus.CHECKED_OUT:
+        raise ValidationError(_("The equipment is still out: give the deposit back once it has come back."))
+    if amount is None or amount < 0:
+        raise ValidationError({"amount": _("Enter the amount given back, in euros (0 if all is kept).")})
+    if amount > current.deposit_amount:
+        raise ValidationError({"amount": _("Only %(amount)s € were received.") % {"amount": current.deposit_amount}})
+    if amount < current.deposit_amount and not note.strip():
+        raise ValidationError({"note": _("Say why part of the deposit is kept.")})
+    _check_day(returned_on, "returned_on")
+    if returned_on < current.deposit_received_on:
+        raise ValidationError({"returned_on": _("The deposit cannot come back before it was received.")})
+    current.deposit_returned_amount = amount
+    current.deposit_returned_on = returned_on
+    current.deposit_returned_by = actor
+    current.deposit_note = note.strip()
+    current.full_clean()
+    current.save(
+        update_fields=[
+            "deposit_returned_amount", "deposit_returned_on", "deposit_returned_by", "deposit_note", "updated_at"
+        ]
+    )  # fmt: skip
+    audit_log(
         actor=actor,
-        status=LoanStatus.RETURNED,
-        fields={"return_note": note, "returned_at": timezone.now()},
-        action="sharing.loan.returned",
+        action="sharing.loan.deposit_returned",
+        target=current,
+        data={"amount": str(amount), "kept": str(current.deposit_amount - amount)},
     )
+    return current
 
 
 @transaction.atomic
@@ -279,5 +358,7 @@ def loans_erase_for_user(user) -> None:
     from tissu.sharing.models import Listing, ListingReport
 
     Loan.objects.filter(requested_by=user).update(requested_by=None, message="")
+    for field in ("checked_out_by", "returned_by", "deposit_received_by", "deposit_returned_by"):
+        Loan.objects.filter(**{field: user}).update(**{field: None})
     Listing.objects.filter(created_by=user).update(created_by=None)
     ListingReport.objects.filter(reporter=user).update(reporter=None)

@@ -1,12 +1,13 @@
 """Sharing views: the equipment catalogue, items, loan requests and the handling of loans."""
 
 import datetime
+import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -15,7 +16,16 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from tissu.directory.views_common import apply_errors, post_only, posted, posted_files, render_form
 from tissu.sharing import listings, permissions, selectors, services
-from tissu.sharing.forms import CITY, AnswerForm, CatalogueFilterForm, ItemForm, LoanRequestForm, NoteForm
+from tissu.sharing.forms import (
+    CITY,
+    AnswerForm,
+    CatalogueFilterForm,
+    ConditionForm,
+    DepositReceiveForm,
+    DepositReturnForm,
+    ItemForm,
+    LoanRequestForm,
+)
 from tissu.sharing.models import LoanStatus
 
 PAGE_SIZE = 24
@@ -173,10 +183,20 @@ def my_loans(request):
     )
 
 
-@login_required
-@require_safe
-def loan_detail(request, pk):
-    loan = permissions.get_loan_for_user(request.user, pk)
+def _loan_page(request, loan, *, bound: dict | None = None):
+    """The loan and the forms of the next steps; a form refused by a POST comes back bound, with a 400."""
+    today = timezone.localdate()
+    forms = {
+        "answer_form": AnswerForm(),
+        "condition_form": ConditionForm(),
+        "deposit_receive_form": DepositReceiveForm(
+            prefix="deposit", initial={"amount": loan.item.deposit, "received_on": today}
+        ),
+        "deposit_return_form": DepositReturnForm(
+            prefix="deposit", initial={"amount": loan.deposit_amount, "returned_on": today}
+        ),
+        **(bound or {}),
+    }
     return render(
         request,
         "sharing/loan_detail.html",
@@ -184,10 +204,78 @@ def loan_detail(request, pk):
             "loan": loan,
             "is_lender": permissions.is_lender(request.user, loan),
             "is_borrower": permissions.is_borrower(request.user, loan),
-            "answer_form": AnswerForm(),
-            "note_form": NoteForm(),
+            **forms,
         },
+        status=400 if bound else 200,
     )
+
+
+@login_required
+@require_safe
+def loan_detail(request, pk):
+    return _loan_page(request, permissions.get_loan_for_user(request.user, pk))
+
+
+@login_required
+@require_safe
+def loan_photo(request, pk, moment):
+    """A condition photo, for both sides of the loan only (never a public media URL)."""
+    loan = permissions.get_loan_for_user(request.user, pk)
+    photo = {"check-out": loan.checkout_photo, "return": loan.return_photo}.get(moment)
+    if not photo:
+        raise Http404
+    try:
+        handle = photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=mimetypes.guess_type(photo.name)[0] or "application/octet-stream")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# The forms of the actions that take more than a button: (form class, prefix, page context name).
+ACTION_FORMS = {
+    "check-out": (ConditionForm, None, "condition_form"),
+    "return": (ConditionForm, None, "condition_form"),
+    "deposit-receive": (DepositReceiveForm, "deposit", "deposit_receive_form"),
+    "deposit-return": (DepositReturnForm, "deposit", "deposit_return_form"),
+}
+
+
+def _run_action(request, loan, action: str, data: dict):
+    user = request.user
+    answer = request.POST.get("answer", "")
+    runs = {
+        "accept": (lambda: services.loan_accept(actor=user, loan=loan, answer=answer), _("Loan accepted.")),
+        "refuse": (lambda: services.loan_refuse(actor=user, loan=loan, answer=answer), _("Loan refused.")),
+        "check-out": (
+            lambda: services.loan_check_out(
+                actor=user, loan=loan, note=data["note"], photo=data["photo"], photo_alt=data["photo_alt"]
+            ),
+            _("The equipment is marked as handed over."),
+        ),
+        "return": (
+            lambda: services.loan_return(
+                actor=user, loan=loan, note=data["note"], photo=data["photo"], photo_alt=data["photo_alt"]
+            ),
+            _("The equipment is marked as returned."),
+        ),
+        "deposit-receive": (
+            lambda: services.loan_deposit_receive(
+                actor=user, loan=loan, amount=data["amount"], received_on=data["received_on"]
+            ),
+            _("The deposit is recorded as received."),
+        ),
+        "deposit-return": (
+            lambda: services.loan_deposit_return(
+                actor=user, loan=loan, amount=data["amount"], returned_on=data["returned_on"], note=data["note"]
+            ),
+            _("The deposit is recorded as given back."),
+        ),
+        "cancel": (lambda: services.loan_cancel(actor=user, loan=loan), _("Loan cancelled.")),
+    }
+    return runs[action]
 
 
 @login_required
@@ -195,27 +283,23 @@ def loan_act(request, pk, action):
     loan = permissions.get_loan_for_user(request.user, pk)
     if (refused := post_only(request)) is not None:
         return refused
-    answer = request.POST.get("answer", "")
-    note = request.POST.get("note", "")
-    done = {
-        "accept": (lambda: services.loan_accept(actor=request.user, loan=loan, answer=answer), _("Loan accepted.")),
-        "refuse": (lambda: services.loan_refuse(actor=request.user, loan=loan, answer=answer), _("Loan refused.")),
-        "check-out": (
-            lambda: services.loan_check_out(actor=request.user, loan=loan, note=note),
-            _("The equipment is marked as handed over."),
-        ),
-        "return": (
-            lambda: services.loan_return(actor=request.user, loan=loan, note=note),
-            _("The equipment is marked as returned."),
-        ),
-        "cancel": (lambda: services.loan_cancel(actor=request.user, loan=loan), _("Loan cancelled.")),
-    }
-    if action not in done:
+    if action not in ("accept", "refuse", "cancel", *ACTION_FORMS):
         raise Http404
-    run, success = done[action]
+    form = None
+    data = {}
+    if action in ACTION_FORMS:
+        form_class, prefix, name = ACTION_FORMS[action]
+        form = form_class(request.POST, request.FILES, prefix=prefix)
+        if not form.is_valid():
+            return _loan_page(request, loan, bound={name: form})
+        data = form.cleaned_data
+    run, success = _run_action(request, loan, action, data)
     try:
         run()
     except ValidationError as error:
+        if form is not None and hasattr(error, "error_dict"):
+            apply_errors(form, error)
+            return _loan_page(request, loan, bound={ACTION_FORMS[action][2]: form})
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, success)
@@ -230,5 +314,6 @@ urlpatterns = [
     path("materiel/<int:pk>/emprunter/", loan_request, name="loan-request"),
     path("prets/", my_loans, name="my-loans"),
     path("prets/<int:pk>/", loan_detail, name="loan-detail"),
+    path("prets/<int:pk>/photo/<slug:moment>/", loan_photo, name="loan-photo"),
     path("prets/<int:pk>/<slug:action>/", loan_act, name="loan-act"),
 ]

@@ -51,6 +51,13 @@ ROWS = [
     Row("sharing:my-loans", SIGNED_IN_ONLY),
     Row("sharing:loan-detail", LOAN_SIDES, setup=_loan_of_city_item),
     Row("sharing:loan-act", LOAN_SIDES_POST, setup=_loan_action, browse=False),
+    # A loan without a photo: 404 for both sides (the photo itself: test_loan_handover.py).
+    Row(
+        "sharing:loan-photo",
+        expect(403, anonymous=LOGIN, manager_b=404, staff=404, superuser=404),
+        setup=lambda personas: {"args": [*_loan_of_city_item(personas)["args"], "check-out"]},
+        browse=False,
+    ),
     # Offers and wants: a public board; managers post for their associations; the office moderates.
     Row("sharing:listing-list", PUBLIC),
     Row("sharing:listing-detail", PUBLIC, setup=_listing_of_a),

@@ -58,3 +58,27 @@ def send_loan_decided(*, loan) -> None:
         context={"loan": loan, "item": loan.item, "user": person, "url": _loan_url(loan)},
         language=person.language,
     )
+
+
+def _send_to_borrowers(*, loan, template: str, context: dict) -> None:
+    """The borrowing association's managers, each in their language."""
+    context = {"loan": loan, "item": loan.item, "url": _loan_url(loan), **context}
+    for manager in _managers(loan.borrower):
+        send_templated(
+            template=template, to=manager.email, context={**context, "user": manager}, language=manager.language
+        )
+
+
+def send_loan_due_soon(*, loan) -> None:
+    """Before the last day: bring the equipment back on time."""
+    _send_to_borrowers(loan=loan, template="sharing/emails/loan_due_soon", context={})
+
+
+def send_loan_overdue(*, loan, days_late: int) -> None:
+    """After the last day, to the borrower's managers; the owner's side is told as well."""
+    _send_to_borrowers(
+        loan=loan, template="sharing/emails/loan_overdue", context={"days_late": days_late, "to_lender": False}
+    )
+    _send_to_lenders(
+        loan=loan, template="sharing/emails/loan_overdue", context={"days_late": days_late, "to_lender": True}
+    )

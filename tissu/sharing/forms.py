@@ -181,3 +181,17 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Only the associations office reads it."),
     )
+
+
+class LoanHistoryFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tissu.sharing.models import LoanStatus
+        from tissu.sharing.selectors import OVERDUE
+
+        self.fields["status"].choices = [("", _("All")), *LoanStatus.choices, (OVERDUE, _("overdue"))]
+
+    def chosen_status(self) -> str:
+        return self.cleaned_data["status"] if self.is_valid() else ""

@@ -95,3 +95,10 @@ def get_loan_for_user(user, pk: int) -> Loan:
     if not (is_lender(user, loan) or is_borrower(user, loan)):
         raise PermissionDenied
     return loan
+
+
+def get_borrower_for_user(user, slug: str) -> Association:
+    """An association whose borrowing history this person may read: its managers and the office."""
+    from tissu.directory.permissions import get_association_for_user
+
+    return get_association_for_user(user, slug, write=True)

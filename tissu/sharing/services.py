@@ -14,13 +14,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissu.audit.services import audit_log
 from tissu.directory.models import Association
 from tissu.sharing import emails, permissions, selectors
-from tissu.sharing.models import BorrowerPolicy, Item, Loan, LoanStatus
+from tissu.sharing.models import BorrowerPolicy, Item, Loan, LoanStatus, overdue_condition
 
 ITEM_FIELDS = [
     "name", "category", "description", "photo", "photo_alt", "quantity", "deposit", "conditions", "pickup_place",
@@ -350,6 +351,50 @@ def loan_cancel(*, actor, loan: Loan) -> Loan:
     )
     emails.send_loan_cancelled(loan=current, by_borrower=permissions.is_borrower(actor, current))
     return current
+
+
+DUE_REMINDER_DAYS = 2  # the borrower is reminded this many days before the last day
+OVERDUE_REMINDER_EVERY = 7  # then, once late, the day after the last day and every week after
+
+
+def loans_send_reminders(*, now: datetime.datetime | None = None, days_before: int = DUE_REMINDER_DAYS) -> dict:
+    """Remind borrowers before the last day of a checked-out loan, and both sides once it is overdue.
+
+    Idempotent: each loan gets one reminder before its last day, and overdue reminders at most once every
+    OVERDUE_REMINDER_EVERY days; a run twice a day sends nothing new. Each loan is claimed by a conditional
+    UPDATE, so two runs at once do not send twice.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = {"due": 0, "overdue": 0}
+    due = Loan.objects.filter(
+        status=LoanStatus.CHECKED_OUT,
+        end_date__gte=today,
+        end_date__lte=today + datetime.timedelta(days=days_before),
+        due_reminder_sent_at__isnull=True,
+    )
+    for loan in due.select_related("item", "item__owner", "borrower").order_by("end_date", "pk"):
+        with transaction.atomic():
+            claimed = Loan.objects.filter(
+                pk=loan.pk, status=LoanStatus.CHECKED_OUT, due_reminder_sent_at__isnull=True
+            ).update(due_reminder_sent_at=now)
+            if claimed:
+                emails.send_loan_due_soon(loan=loan)
+                sent["due"] += 1
+    last_allowed = now - datetime.timedelta(days=OVERDUE_REMINDER_EVERY)
+    not_recent = Q(overdue_reminder_sent_at__isnull=True) | Q(overdue_reminder_sent_at__lte=last_allowed)
+    overdue = Loan.objects.filter(overdue_condition(today)).filter(not_recent)
+    for loan in overdue.select_related("item", "item__owner", "borrower").order_by("end_date", "pk"):
+        with transaction.atomic():
+            claimed = (
+                Loan.objects.filter(pk=loan.pk, status=LoanStatus.CHECKED_OUT)
+                .filter(not_recent)
+                .update(overdue_reminder_sent_at=now)
+            )
+            if claimed:
+                emails.send_loan_overdue(loan=loan, days_late=(today - loan.end_date).days)
+                sent["overdue"] += 1
+    return sent
 
 
 def loans_erase_for_user(user) -> None:

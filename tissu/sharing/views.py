@@ -24,6 +24,7 @@ from tissu.sharing.forms import (
     DepositReceiveForm,
     DepositReturnForm,
     ItemForm,
+    LoanHistoryFilterForm,
     LoanRequestForm,
 )
 from tissu.sharing.models import LoanStatus
@@ -179,6 +180,7 @@ def my_loans(request):
             "items": selectors.items_managed_by(request.user)[:100],
             "can_lend": bool(_owners(request.user)),
             "listings": listings.listings_of_user(request.user)[:50],
+            "associations": permissions.managed_associations(request.user),
         },
     )
 
@@ -306,13 +308,54 @@ def loan_act(request, pk, action):
     return redirect("sharing:loan-detail", loan.pk)
 
 
+HISTORY_PAGE_SIZE = 50
+
+
+def _history(request, *, title: str, loans, context: dict):
+    form = LoanHistoryFilterForm(request.GET or None)
+    filtered = selectors.loan_history(**loans, status=form.chosen_status())
+    page = Paginator(filtered, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    summary = selectors.loan_summary(selectors.loan_history(**loans))
+    return render(
+        request,
+        "sharing/loan_history.html",
+        {"title": title, "form": form, "page": page, "summary": summary, **context},
+    )
+
+
+@login_required
+@require_safe
+def item_history(request, pk):
+    item = permissions.get_item_for_user(request.user, pk, write=True)
+    return _history(
+        request,
+        title=_("Loans of %(name)s") % {"name": item.name},
+        loans={"item": item},
+        context={"item": item},
+    )
+
+
+@login_required
+@require_safe
+def borrower_history(request, slug):
+    association = permissions.get_borrower_for_user(request.user, slug)
+    return _history(
+        request,
+        title=_("What %(name)s borrowed") % {"name": association.name},
+        loans={"borrower": association},
+        context={"borrower": association},
+    )
+
+
 urlpatterns = [
     path("", catalogue, name="catalogue"),
     path("materiel/nouveau/", item_create, name="item-create"),
     path("materiel/<int:pk>/", item_detail, name="item-detail"),
     path("materiel/<int:pk>/modifier/", item_edit, name="item-edit"),
     path("materiel/<int:pk>/emprunter/", loan_request, name="loan-request"),
+    path("materiel/<int:pk>/historique/", item_history, name="item-history"),
     path("prets/", my_loans, name="my-loans"),
+    path("associations/<slug:slug>/prets/", borrower_history, name="borrower-history"),
     path("prets/<int:pk>/", loan_detail, name="loan-detail"),
     path("prets/<int:pk>/photo/<slug:moment>/", loan_photo, name="loan-photo"),
     path("prets/<int:pk>/<slug:action>/", loan_act, name="loan-act"),

@@ -48,7 +48,10 @@ ROWS = [
     Row("sharing:item-create", LENDERS),
     Row("sharing:item-edit", MANAGERS_OF_A, setup=_item_of_a),
     Row("sharing:loan-request", BORROWERS_OF_A_ITEM, setup=_item_of_a),
+    Row("sharing:item-history", MANAGERS_OF_A, setup=_item_of_a),
     Row("sharing:my-loans", SIGNED_IN_ONLY),
+    # What association B borrowed: its managers and the office.
+    Row("sharing:borrower-history", LOAN_SIDES, setup=lambda personas: {"args": ["association-b"]}),
     Row("sharing:loan-detail", LOAN_SIDES, setup=_loan_of_city_item),
     Row("sharing:loan-act", LOAN_SIDES_POST, setup=_loan_action, browse=False),
     # A loan without a photo: 404 for both sides (the photo itself: test_loan_handover.py).

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tissu.directory.views_common import apply_errors, post_only, posted, posted_files, render_form
+from tissu.lib.pdf import pdf_response
 from tissu.sharing import listings, permissions, selectors, services
 from tissu.sharing.forms import (
     CITY,
@@ -236,6 +237,42 @@ def loan_photo(request, pk, moment):
     return response
 
 
+def _address(association) -> str:
+    street = " ".join(
+        part
+        for part in (association.office_street_number, association.office_street_type, association.office_street_name)
+        if part
+    )
+    town = " ".join(part for part in (association.office_postcode, association.office_city) if part)
+    return ", ".join(part for part in (street, town) if part)
+
+
+AGREEMENT_TEMPLATE = "sharing/pdf/loan_agreement.html"
+
+
+def agreement_context(loan) -> dict:
+    return {
+        "loan": loan,
+        "today": timezone.localdate(),
+        "lender_address": _address(loan.item.owner) if loan.item.owner else "",
+        "borrower_address": _address(loan.borrower),
+    }
+
+
+@login_required
+@require_safe
+def loan_agreement(request, pk):
+    """The loan agreement (PDF) of an accepted, checked-out or returned loan, for both sides."""
+    loan = permissions.get_loan_for_user(request.user, pk)
+    if loan.status not in (LoanStatus.ACCEPTED, LoanStatus.CHECKED_OUT, LoanStatus.RETURNED):
+        raise Http404
+    return pdf_response(
+        template=AGREEMENT_TEMPLATE,
+        context=agreement_context(loan),
+        filename=_("loan agreement %(number)s %(name)s") % {"number": loan.pk, "name": loan.item.name},
+    )
+
+
 # The forms of the actions that take more than a button: (form class, prefix, page context name).
 ACTION_FORMS = {
     "check-out": (ConditionForm, None, "condition_form"),
@@ -358,5 +395,6 @@ urlpatterns = [
     path("associations/<slug:slug>/prets/", borrower_history, name="borrower-history"),
     path("prets/<int:pk>/", loan_detail, name="loan-detail"),
     path("prets/<int:pk>/photo/<slug:moment>/", loan_photo, name="loan-photo"),
+    path("prets/<int:pk>/convention.pdf", loan_agreement, name="loan-agreement"),
     path("prets/<int:pk>/<slug:action>/", loan_act, name="loan-act"),
 ]

@@ -28,6 +28,14 @@ def _loan_of_city_item(personas):
     return {"args": [loan.pk]}
 
 
+def _accepted_loan(personas):
+    from tissu.sharing.models import LoanStatus
+    from tissu.sharing.tests.factories import make_item, make_loan
+
+    loan = make_loan(item=make_item(), borrower="association-b", by=personas["manager_b"], status=LoanStatus.ACCEPTED)
+    return {"args": [loan.pk]}
+
+
 def _loan_action(personas):
     return {"args": [*_loan_of_city_item(personas)["args"], "cancel"]}
 
@@ -54,6 +62,7 @@ ROWS = [
     Row("sharing:borrower-history", LOAN_SIDES, setup=lambda personas: {"args": ["association-b"]}),
     Row("sharing:loan-detail", LOAN_SIDES, setup=_loan_of_city_item),
     Row("sharing:loan-act", LOAN_SIDES_POST, setup=_loan_action, browse=False),
+    Row("sharing:loan-agreement", LOAN_SIDES, setup=_accepted_loan, browse=False),
     # A loan without a photo: 404 for both sides (the photo itself: test_loan_handover.py).
     Row(
         "sharing:loan-photo",

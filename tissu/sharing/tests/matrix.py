@@ -79,3 +79,67 @@ ROWS = [
     Row("sharing:listing-moderation", OFFICE_ONLY),
     Row("sharing:listing-moderate", OFFICE_POST, setup=_listing_of_a, browse=False),
 ]
+
+
+# The expert base. Fixtures: manager_a's own expert profile (accounting); a request of association B.
+
+
+def _expert_of_manager_a(personas):
+    from tissu.sharing.tests.factories import make_expert
+
+    return {"args": [make_expert(user=personas["manager_a"]).pk]}
+
+
+def _request_of_b(personas):
+    from tissu.sharing.tests.factories import make_help_request
+
+    return {"args": [make_help_request(association="association-b", by=personas["manager_b"]).pk]}
+
+
+def _propose(personas):
+    from tissu.sharing.tests.factories import make_expert, make_help_request
+
+    help_request = make_help_request(association="association-b", by=personas["manager_b"])
+    return {"args": [help_request.pk, make_expert(user=personas["manager_a"]).pk]}
+
+
+def _contact(personas):
+    from tissu.sharing.tests.factories import make_contact
+
+    return {"args": [make_contact(expert_user=personas["manager_a"], by=personas["manager_b"]).pk]}
+
+
+def _contact_action(personas):
+    return {"args": [*_contact(personas)["args"], "accept"]}
+
+
+# Who may browse experts: association managers, experts (manager_a is one here), the office.
+BROWSERS = expect(403, anonymous=LOGIN, manager_a=200, manager_b=200, staff=200, superuser=200)
+EXPERT_A_ONLY = expect(403, anonymous=LOGIN, manager_a=200)
+EXPERT_A_POST = expect(403, anonymous=LOGIN, manager_a=405)
+# A request of B: its managers, the office, and experts of its area (manager_a is not one in this row).
+REQUEST_OF_B = expect(403, anonymous=LOGIN, manager_b=200, staff=200, superuser=200)
+# An exchange: its two sides only (manager_a the expert, manager_b the association); not the office.
+CONTACT_SIDES = expect(403, anonymous=LOGIN, manager_a=200, manager_b=200)
+CONTACT_SIDES_POST = expect(403, anonymous=LOGIN, manager_a=405, manager_b=405)
+
+ROWS += [
+    Row("sharing:expert-list", SIGNED_IN_ONLY),
+    Row("sharing:expert-create", SIGNED_IN_ONLY),
+    Row("sharing:expert-detail", BROWSERS, setup=_expert_of_manager_a),
+    Row("sharing:expert-edit", EXPERT_A_ONLY, setup=_expert_of_manager_a),
+    Row("sharing:expert-withdraw", EXPERT_A_POST, setup=_expert_of_manager_a, browse=False),
+    Row("sharing:help-request-list", SIGNED_IN_ONLY),
+    Row("sharing:help-request-create", MANAGERS),
+    Row("sharing:help-request-detail", REQUEST_OF_B, setup=_request_of_b),
+    Row(
+        "sharing:help-request-close",
+        expect(403, anonymous=LOGIN, manager_b=405),
+        setup=_request_of_b,
+        browse=False,
+    ),
+    Row("sharing:help-contact-propose", expect(403, anonymous=LOGIN, manager_b=200), setup=_propose),
+    Row("sharing:help-contact-detail", CONTACT_SIDES, setup=_contact),
+    Row("sharing:help-contact-act", CONTACT_SIDES_POST, setup=_contact_action, browse=False),
+    Row("sharing:help-given", OFFICE_ONLY),
+]

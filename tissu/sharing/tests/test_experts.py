@@ -232,15 +232,14 @@ def test_a_declined_request_never_shows_the_expert_contact(client_for, volunteer
     assert contact.status == HelpContactStatus.DECLINED
     html = client_for(manager_b).get(reverse("sharing:help-contact-detail", args=[contact.pk])).content.decode()
     assert volunteer.email not in html
-    response = client_for(volunteer).post(
-        reverse("sharing:help-contact-act", args=[contact.pk, "accept"]), follow=True
-    )
+    response = client_for(volunteer).post(reverse("sharing:help-contact-act", args=[contact.pk, "accept"]), follow=True)
     assert "already answered" in response.content.decode()
 
 
 def test_only_the_expert_answers(client_for, volunteer, manager_b):
     contact = make_contact(expert_user=volunteer, by=manager_b)
-    assert client_for(manager_b).post(reverse("sharing:help-contact-act", args=[contact.pk, "accept"])).status_code == 403
+    response = client_for(manager_b).post(reverse("sharing:help-contact-act", args=[contact.pk, "accept"]))
+    assert response.status_code == 403
     contact.refresh_from_db()
     assert contact.status == HelpContactStatus.PROPOSED
 

@@ -82,7 +82,7 @@ def add_loans(first: int, count: int) -> None:
     span = 10 * 365
     with transaction.atomic():
         rows = []
-        for n in range(first, first + count):
+        for _ in range(count):
             item_pk, stock = busy if rng.random() < 0.05 else rng.choice(items)
             start = MONTH + datetime.timedelta(days=rng.randrange(span) - span // 2)
             if item_pk == busy[0] and rng.random() < 0.1:

@@ -80,10 +80,9 @@ def make_help_request(*, association, by=None, area="accounting", help_format="a
 
 
 def make_contact(*, expert_user, by, association="association-b", status="proposed"):
-    from tissu.sharing.models import HelpContact
+    from tissu.sharing.models import ExpertProfile, HelpContact
 
-    expert = getattr(expert_user, "expert_profile", None) if expert_user else None
-    expert = expert or make_expert(user=expert_user)
+    expert = ExpertProfile.objects.filter(user=expert_user).first() or make_expert(user=expert_user)
     help_request = make_help_request(association=association, by=by)
     return HelpContact.objects.create(
         request=help_request, expert=expert, proposed_by=by, message="Pouvez-vous nous aider ?", status=status

@@ -60,7 +60,8 @@ ROWS = [
     Row("sharing:my-loans", SIGNED_IN_ONLY),
     # What association B borrowed: its managers and the office.
     Row("sharing:borrower-history", LOAN_SIDES, setup=lambda personas: {"args": ["association-b"]}),
-    Row("sharing:loan-detail", LOAN_SIDES, setup=_loan_of_city_item),
+    # An accepted loan: its page carries the check-out form (note, photo) and the deposit form.
+    Row("sharing:loan-detail", LOAN_SIDES, setup=_accepted_loan),
     Row("sharing:loan-act", LOAN_SIDES_POST, setup=_loan_action, browse=False),
     Row("sharing:loan-agreement", LOAN_SIDES, setup=_accepted_loan, browse=False),
     # A loan without a photo: 404 for both sides (the photo itself: test_loan_handover.py).
@@ -84,10 +85,17 @@ ROWS = [
 # The expert base. Fixtures: manager_a's own expert profile (accounting); a request of association B.
 
 
-def _expert_of_manager_a(personas):
+def _expert_a(personas):
+    """manager_a's expert profile, made once (the browser walk runs every row's setup in one database)."""
+    from tissu.sharing.models import ExpertProfile
     from tissu.sharing.tests.factories import make_expert
 
-    return {"args": [make_expert(user=personas["manager_a"]).pk]}
+    existing = ExpertProfile.objects.filter(user=personas["manager_a"]).first()
+    return existing or make_expert(user=personas["manager_a"])
+
+
+def _expert_of_manager_a(personas):
+    return {"args": [_expert_a(personas).pk]}
 
 
 def _request_of_b(personas):
@@ -97,16 +105,18 @@ def _request_of_b(personas):
 
 
 def _propose(personas):
-    from tissu.sharing.tests.factories import make_expert, make_help_request
+    from tissu.sharing.tests.factories import make_help_request
 
     help_request = make_help_request(association="association-b", by=personas["manager_b"])
-    return {"args": [help_request.pk, make_expert(user=personas["manager_a"]).pk]}
+    return {"args": [help_request.pk, _expert_a(personas).pk]}
 
 
 def _contact(personas):
     from tissu.sharing.tests.factories import make_contact
 
-    return {"args": [make_contact(expert_user=personas["manager_a"], by=personas["manager_b"]).pk]}
+    _expert_a(personas)
+    contact = make_contact(expert_user=personas["manager_a"], by=personas["manager_b"], status="accepted")
+    return {"args": [contact.pk]}  # accepted: the page shows contacts, messages and the help record form
 
 
 def _contact_action(personas):

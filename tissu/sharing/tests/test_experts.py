@@ -393,3 +393,22 @@ def test_the_personal_data_export_and_erase_cover_the_expert_base(volunteer, man
     assert HelpMessage.objects.get().author is None
     experts.experts_erase_for_user(volunteer)
     assert not ExpertProfile.objects.exists()
+
+
+def test_the_requests_page_runs_the_same_queries_for_1_or_many_requests(client_for, manager_b, association_b):
+    from conftest import make_user
+
+    make_expert(user=manager_b, areas=["accounting", "law"])  # manager_b is also an expert
+    make_contact(expert_user=make_user("e0@example.org"), by=manager_b)
+    url = reverse("sharing:help-request-list")
+    client = client_for(manager_b)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for number in range(1, 8):
+        make_contact(expert_user=make_user(f"e{number}@example.org"), by=manager_b)
+        make_help_request(association="association-a", title=f"Demande {number}", area="law")
+    with CaptureQueriesContext(connection) as large:
+        html = client.get(url).content.decode()
+    assert "Demande 7" in html
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -258,7 +258,7 @@ def match_experts(help_request: HelpRequest, *, limit: int = 20) -> list[Match]:
     in_progress = Q(
         contacts__status__in=[HelpContactStatus.PROPOSED, HelpContactStatus.ACCEPTED],
         contacts__request__status=HelpRequestStatus.OPEN,
-    )
+    ) & ~Q(contacts__request=help_request)  # other associations' requests, not this one
     helped_here = Q(contacts__records__association=association)
     candidates = (
         _experts()

@@ -278,6 +278,8 @@ def loan_deposit_receive(*, actor, loan: Loan, amount: Decimal, received_on: dat
     current = _locked(loan)
     if not permissions.is_lender(actor, current):
         raise PermissionDenied
+    if not current.item.deposit:
+        raise ValidationError(_("This item asks for no deposit."))
     if current.deposit_received_on is not None:
         raise ValidationError(_("The deposit of this loan was already received."))
     if current.status not in (LoanStatus.ACCEPTED, LoanStatus.CHECKED_OUT):

@@ -31,6 +31,7 @@ def png(name="tente.png") -> SimpleUploadedFile:
 
 
 def accepted_loan(association_b, manager_b, **item_fields):
+    item_fields.setdefault("deposit", Decimal("100"))
     return make_loan(item=make_item(**item_fields), borrower=association_b, by=manager_b, status=LoanStatus.ACCEPTED)
 
 
@@ -249,3 +250,15 @@ def test_the_database_refuses_a_deposit_returned_before_it_was_received(associat
     loan = make_loan(item=make_item(), borrower=association_b, status=LoanStatus.RETURNED)
     with pytest.raises(IntegrityError), transaction.atomic():
         Loan.objects.filter(pk=loan.pk).update(deposit_returned_on=days_ahead(0), deposit_returned_amount=1)
+
+
+def test_no_deposit_is_recorded_for_an_item_that_asks_none(client_for, staff, manager_b, association_b):
+    loan = accepted_loan(association_b, manager_b, deposit=None)
+    response = client_for(staff).post(
+        reverse("sharing:loan-act", args=[loan.pk, "deposit-receive"]),
+        {"deposit-amount": "50", "deposit-received_on": days_ahead(0).isoformat()},
+        follow=True,
+    )
+    assert "This item asks for no deposit." in response.content.decode()
+    loan.refresh_from_db()
+    assert loan.deposit_received_on is None

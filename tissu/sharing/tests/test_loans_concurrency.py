@@ -74,7 +74,8 @@ def test_parallel_check_outs_and_deposits_happen_once(make_association):
 
     ((association, _user),) = borrowers(make_association, 1)
     office = make_user("office@example.org", superuser=True)
-    loan = make_loan(item=make_item(quantity=4), borrower=association, status=LoanStatus.ACCEPTED)
+    item = make_item(quantity=4, deposit=Decimal("100"))
+    loan = make_loan(item=item, borrower=association, status=LoanStatus.ACCEPTED)
     errors, _results = run_together(
         *[lambda: services.loan_check_out(actor=office, loan=loan, note="Complet.") for _ in range(PARALLEL)]
     )

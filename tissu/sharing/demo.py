@@ -111,6 +111,14 @@ def seed(ctx) -> None:
             notice_days=2,
         )
 
+    # The barriers are handed over in weekly slots (the other items are arranged with the owner).
+    from tissu.sharing.models import PickupSlot
+
+    for weekday in (1, 3):
+        PickupSlot.objects.get_or_create(
+            item=pool["Barrière de sécurité"], weekday=weekday, start_time=datetime.time(8),
+            defaults={"end_time": datetime.time(11), "capacity": 3},
+        )  # fmt: skip
     today = timezone.localdate()
     now = timezone.now()
     manager_a, manager_b = ctx.users.get("manager_a"), ctx.users.get("manager_b")

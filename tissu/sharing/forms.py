@@ -89,6 +89,20 @@ class LoanRequestForm(forms.Form):
             self.fields["borrower"].initial = associations[0].pk
         self.fields["quantity"].max_value = item.quantity
         self.fields["quantity"].widget.attrs["max"] = item.quantity
+        slots = list(item.pickup_slots.all())
+        if slots:
+            # Choices from the list already read: no second query when the form renders.
+            for name, label, help_text in (
+                ("pickup_slot", _("Pickup slot"), _("On the first day of the loan.")),
+                ("return_slot", _("Return slot"), _("On the last day of the loan.")),
+            ):
+                self.fields[name] = forms.TypedChoiceField(
+                    label=label,
+                    help_text=help_text,
+                    choices=[("", "—")] + [(slot.pk, str(slot)) for slot in slots],
+                    coerce=lambda pk, slots=slots: next(slot for slot in slots if str(slot.pk) == str(pk)),
+                )
+            self.order_fields(["borrower", "quantity", "start_date", "pickup_slot", "end_date", "return_slot"])
 
 
 class AnswerForm(forms.Form):
@@ -320,3 +334,22 @@ class HelpRecordForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["help_format"].choices = HelpFormat.choices
+
+
+class SlotForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Day"), coerce=int)
+    start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    capacity = forms.IntegerField(
+        label=_("Handovers per slot"),
+        min_value=1,
+        max_value=100,
+        initial=3,
+        help_text=_("How many pickups and returns fit in this slot on one day."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from tissu.sharing.models import Weekday
+
+        super().__init__(*args, **kwargs)
+        self.fields["weekday"].choices = Weekday.choices

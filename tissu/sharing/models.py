@@ -94,6 +94,42 @@ class Item(models.Model):
         return self.owner_id is None
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class PickupSlot(models.Model):
+    """A weekly window when the owner hands the item over and takes it back. An item with slots is
+    borrowed from a slot on the first day to a slot on the last day; each slot takes `capacity`
+    handovers (pickups and returns together) a day."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="pickup_slots")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+    capacity = models.PositiveSmallIntegerField(
+        _("handovers per slot"), default=3, help_text=_("How many pickups and returns fit in this slot, each week.")
+    )
+
+    class Meta:
+        ordering = ["weekday", "start_time", "id"]
+        verbose_name = _("pickup slot")
+        verbose_name_plural = _("pickup slots")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="sharing_slot_time_ordered"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="sharing_slot_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
 class LoanStatus(models.TextChoices):
     REQUESTED = "requested", _("requested")
     ACCEPTED = "accepted", _("accepted")
@@ -136,6 +172,12 @@ class Loan(models.Model):
     answer = models.TextField(_("owner's answer"), blank=True)
     checkout_note = models.TextField(_("condition at check-out"), blank=True)
     return_note = models.TextField(_("condition at return"), blank=True)
+    pickup_slot = models.ForeignKey(
+        PickupSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="pickups", verbose_name=_("pickup")
+    )
+    return_slot = models.ForeignKey(
+        PickupSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="returns", verbose_name=_("return")
+    )
     checkout_photo = models.ImageField(_("photo at check-out"), upload_to=condition_photo_path, blank=True)
     checkout_photo_alt = models.CharField(_("what the photo at check-out shows"), max_length=200, blank=True)
     return_photo = models.ImageField(_("photo at return"), upload_to=condition_photo_path, blank=True)

@@ -89,7 +89,9 @@ def is_borrower(user, loan: Loan) -> bool:
 def get_loan_for_user(user, pk: int) -> Loan:
     """The loan, for the managers of either side or the office; 404 if unknown, else PermissionDenied."""
     try:
-        loan = Loan.objects.select_related("item", "item__owner", "borrower", "requested_by").get(pk=pk)
+        loan = Loan.objects.select_related(
+            "item", "item__owner", "borrower", "requested_by", "pickup_slot", "return_slot"
+        ).get(pk=pk)
     except Loan.DoesNotExist:
         raise Http404 from None
     if not (is_lender(user, loan) or is_borrower(user, loan)):

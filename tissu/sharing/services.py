@@ -16,12 +16,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tissu.audit.services import audit_log
 from tissu.directory.models import Association
 from tissu.sharing import emails, permissions, selectors
-from tissu.sharing.models import BorrowerPolicy, Item, Loan, LoanStatus, overdue_condition
+from tissu.sharing.models import OPEN, BorrowerPolicy, Item, Loan, LoanStatus, PickupSlot, overdue_condition
 
 ITEM_FIELDS = [
     "name", "category", "description", "photo", "photo_alt", "quantity", "deposit", "conditions", "pickup_place",
@@ -112,6 +113,49 @@ def _check_request(
         raise ValidationError(_("%(name)s may not borrow this item.") % {"name": borrower.name})
 
 
+def _slot_load(slot: PickupSlot, day: datetime.date, *, exclude: Loan | None = None) -> int:
+    """Handovers already planned in this slot on this day: pickups and returns of open loans."""
+    loans = Loan.objects.filter(status__in=OPEN).filter(
+        Q(pickup_slot=slot, start_date=day) | Q(return_slot=slot, end_date=day)
+    )
+    if exclude is not None and exclude.pk:
+        loans = loans.exclude(pk=exclude.pk)
+    return sum(
+        (pickup == slot.pk and start == day) + (back == slot.pk and end == day)
+        for pickup, start, back, end in loans.values_list("pickup_slot", "start_date", "return_slot", "end_date")
+    )
+
+
+def _check_slots(item: Item, loan: Loan) -> None:
+    """An item with pickup slots is picked up in a slot of the first day and returned in one of the last;
+    each slot takes a limited number of handovers a day. Called under the item's lock."""
+    slots = {slot.pk: slot for slot in item.pickup_slots.all()}
+    if not slots:
+        loan.pickup_slot = loan.return_slot = None
+        return
+    days = ", ".join(str(slot) for slot in slots.values())
+    for field, day, label in (
+        ("pickup_slot", loan.start_date, _("pickup")),
+        ("return_slot", loan.end_date, _("return")),
+    ):
+        slot = getattr(loan, field)
+        if slot is None or slot.pk not in slots:
+            raise ValidationError({field: _("Choose a slot for the %(what)s.") % {"what": label}})
+        if slot.weekday != day.weekday():
+            raise ValidationError(
+                {field: _("The %(what)s slot is on %(slot)s: choose a date on that day (slots: %(days)s).")
+                 % {"what": label, "slot": slot, "days": days}}
+            )  # fmt: skip
+    for field, day in (("pickup_slot", loan.start_date), ("return_slot", loan.end_date)):
+        slot = getattr(loan, field)
+        needed = 2 if loan.pickup_slot == loan.return_slot and loan.start_date == loan.end_date else 1
+        if _slot_load(slot, day, exclude=loan) + needed > slot.capacity:
+            raise ValidationError(
+                {field: _("The slot %(slot)s of %(date)s is full: choose another slot or another day.")
+                 % {"slot": slot, "date": date_format(day, "DATE_FORMAT")}}
+            )  # fmt: skip
+
+
 def _check_free(item: Item, loan: Loan) -> None:
     free = selectors.available_quantity(item, loan.start_date, loan.end_date, exclude=loan)
     if loan.quantity > free:
@@ -130,6 +174,8 @@ def loan_request(
     start_date: datetime.date,
     end_date: datetime.date,
     message: str = "",
+    pickup_slot: PickupSlot | None = None,
+    return_slot: PickupSlot | None = None,
 ) -> Loan:
     """Ask to borrow; accepted at once (units held) when the item needs no approval."""
     if not permissions.can_edit_borrower(actor, borrower):
@@ -145,7 +191,10 @@ def loan_request(
         start_date=start_date,
         end_date=end_date,
         message=message,
+        pickup_slot=pickup_slot,
+        return_slot=return_slot,
     )
+    _check_slots(item, loan)
     _check_free(item, loan)
     if not item.approval_required:
         loan.status = LoanStatus.ACCEPTED
@@ -193,6 +242,8 @@ def loan_accept(*, actor, loan: Loan, answer: str = "") -> Loan:
     if current.status != LoanStatus.REQUESTED:
         raise _wrong_state(current)
     _check_free(current.item, current)
+    if current.pickup_slot_id or current.return_slot_id:
+        _check_slots(current.item, current)
     _move(
         current,
         actor=actor,
@@ -353,6 +404,37 @@ def loan_cancel(*, actor, loan: Loan) -> Loan:
     )
     emails.send_loan_cancelled(loan=current, by_borrower=permissions.is_borrower(actor, current))
     return current
+
+
+@transaction.atomic
+def slot_add(*, actor, item: Item, weekday: int, start_time, end_time, capacity: int) -> PickupSlot:
+    if not permissions.can_manage_item(actor, item):
+        raise PermissionDenied
+    if end_time <= start_time:
+        raise ValidationError({"end_time": _("The slot must end after it starts.")})
+    slot = PickupSlot(item=item, weekday=weekday, start_time=start_time, end_time=end_time, capacity=capacity)
+    slot.full_clean()
+    slot.save()
+    audit_log(actor=actor, action="sharing.slot.added", target=item, data={"slot": slot.pk, "slot_label": str(slot)})
+    return slot
+
+
+@transaction.atomic
+def slot_remove(*, actor, slot: PickupSlot) -> None:
+    """Remove a slot no loan to come uses (those loans would lose their appointment)."""
+    item = Item.objects.select_for_update().get(pk=slot.item_id)
+    if not permissions.can_manage_item(actor, item):
+        raise PermissionDenied
+    today = timezone.localdate()
+    upcoming = Loan.objects.filter(status__in=OPEN).filter(
+        Q(pickup_slot=slot, start_date__gte=today) | Q(return_slot=slot, end_date__gte=today)
+    )
+    if count := upcoming.count():
+        raise ValidationError(
+            _("%(count)s loan(s) to come use this slot: cancel or move them first.") % {"count": count}
+        )
+    audit_log(actor=actor, action="sharing.slot.removed", target=item, data={"slot_label": str(slot)})
+    slot.delete()
 
 
 DUE_REMINDER_DAYS = 2  # the borrower is reminded this many days before the last day

@@ -27,6 +27,7 @@ from tissu.sharing.forms import (
     ItemForm,
     LoanHistoryFilterForm,
     LoanRequestForm,
+    SlotForm,
 )
 from tissu.sharing.models import LoanStatus
 
@@ -73,6 +74,7 @@ def item_detail(request, pk):
             "previous_month": previous_month,
             "next_month": next_month,
             "weeks": selectors.month_calendar(item, month.year, month.month, today=today),
+            "slots": list(item.pickup_slots.all()),
             "can_borrow": bool(permissions.borrowing_associations(request.user, item)),
             "loans": selectors.loans_of_item(item)[:50] if manages else None,
         },
@@ -154,6 +156,8 @@ def loan_request(request, pk):
                 start_date=data["start_date"],
                 end_date=data["end_date"],
                 message=data["message"],
+                pickup_slot=data.get("pickup_slot"),
+                return_slot=data.get("return_slot"),
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -345,6 +349,42 @@ def loan_act(request, pk, action):
     return redirect("sharing:loan-detail", loan.pk)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_slots(request, pk):
+    """The item's weekly pickup and return slots: list, add (POST)."""
+    item = permissions.get_item_for_user(request.user, pk, write=True)
+    form = SlotForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.slot_add(actor=request.user, item=item, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The slot is added."))
+            return redirect("sharing:item-slots", item.pk)
+    return render_form(
+        request, "sharing/item_slots.html", {"form": form, "item": item, "slots": list(item.pickup_slots.all())}
+    )
+
+
+@login_required
+def item_slot_remove(request, pk, slot_pk):
+    item = permissions.get_item_for_user(request.user, pk, write=True)
+    if (refused := post_only(request)) is not None:
+        return refused
+    slot = next((slot for slot in item.pickup_slots.all() if slot.pk == slot_pk), None)
+    if slot is None:
+        raise Http404
+    try:
+        services.slot_remove(actor=request.user, slot=slot)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The slot is removed."))
+    return redirect("sharing:item-slots", item.pk)
+
+
 HISTORY_PAGE_SIZE = 50
 
 
@@ -391,6 +431,8 @@ urlpatterns = [
     path("materiel/<int:pk>/modifier/", item_edit, name="item-edit"),
     path("materiel/<int:pk>/emprunter/", loan_request, name="loan-request"),
     path("materiel/<int:pk>/historique/", item_history, name="item-history"),
+    path("materiel/<int:pk>/creneaux/", item_slots, name="item-slots"),
+    path("materiel/<int:pk>/creneaux/<int:slot_pk>/supprimer/", item_slot_remove, name="item-slot-remove"),
     path("prets/", my_loans, name="my-loans"),
     path("associations/<slug:slug>/prets/", borrower_history, name="borrower-history"),
     path("prets/<int:pk>/", loan_detail, name="loan-detail"),

@@ -21,6 +21,19 @@ def _item_of_a(personas):
     return {"args": [make_item(owner="association-a").pk]}
 
 
+def _slot_of_a(personas):
+    import datetime
+
+    from tissu.sharing.models import PickupSlot
+    from tissu.sharing.tests.factories import make_item
+
+    item = make_item(owner="association-a")
+    slot = PickupSlot.objects.create(
+        item=item, weekday=1, start_time=datetime.time(8), end_time=datetime.time(11), capacity=2
+    )
+    return {"args": [item.pk, slot.pk]}
+
+
 def _loan_of_city_item(personas):
     from tissu.sharing.tests.factories import make_item, make_loan
 
@@ -57,6 +70,13 @@ ROWS = [
     Row("sharing:item-edit", MANAGERS_OF_A, setup=_item_of_a),
     Row("sharing:loan-request", BORROWERS_OF_A_ITEM, setup=_item_of_a),
     Row("sharing:item-history", MANAGERS_OF_A, setup=_item_of_a),
+    Row("sharing:item-slots", MANAGERS_OF_A, setup=_item_of_a),
+    Row(
+        "sharing:item-slot-remove",
+        expect(403, anonymous=LOGIN, manager_a=405, staff=405, superuser=405),
+        setup=_slot_of_a,
+        browse=False,
+    ),
     Row("sharing:my-loans", SIGNED_IN_ONLY),
     # What association B borrowed: its managers and the office.
     Row("sharing:borrower-history", LOAN_SIDES, setup=lambda personas: {"args": ["association-b"]}),

@@ -14,6 +14,7 @@ from tissu.sharing.models import (
     ListingReport,
     Loan,
     LoanStatus,
+    PickupSlot,
     overdue_condition,
 )
 
@@ -37,7 +38,8 @@ def test_the_demo_city_has_an_equipment_pool_and_loans_in_every_state():
     )
     assert set(HelpContact.objects.values_list("status", flat=True)) == {"accepted", "proposed"}
     assert HelpRecord.objects.count() == 2
-    models = (Item, Loan, Listing, ExpertProfile, HelpRequest, HelpContact, HelpMessage, HelpRecord)
+    assert PickupSlot.objects.count() == 2
+    models = (Item, Loan, PickupSlot, Listing, ExpertProfile, HelpRequest, HelpContact, HelpMessage, HelpRecord)
     before = [model.objects.count() for model in models]
     call_command("seed_demo")
     assert [model.objects.count() for model in models] == before

@@ -412,3 +412,18 @@ def test_the_requests_page_runs_the_same_queries_for_1_or_many_requests(client_f
         html = client.get(url).content.decode()
     assert "Demande 7" in html
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_expert_edits_areas_and_pauses(client_for, volunteer, manager_b, association_b):
+    expert = make_expert(user=volunteer, areas=["accounting", "law"])
+    response = client_for(volunteer).post(
+        reverse("sharing:expert-edit", args=[expert.pk]),
+        profile_data(areas=["law", "digital"], is_available=""),
+    )
+    assert response.status_code == 302
+    expert.refresh_from_db()
+    assert sorted(expert.areas.values_list("area", flat=True)) == ["digital", "law"]
+    assert not expert.is_available
+    help_request = make_help_request(association=association_b, area="law")
+    assert experts.match_experts(help_request) == []  # paused: not suggested
+    assert client_for(manager_b).get(reverse("sharing:expert-edit", args=[expert.pk])).status_code == 403

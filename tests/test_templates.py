@@ -105,6 +105,13 @@ NOT_RENDERED_HERE |= {
     # tissu/sharing/tests/test_catalogue.py: a profile of an association that lends equipment
     "sharing/includes/profile_equipment.html",
 }
+# Sharing's reminders (test_reminders_history.py) and the expert base's emails (test_experts.py).
+NOT_RENDERED_HERE |= {
+    f"sharing/emails/{name}{suffix}"
+    for name in ("loan_due_soon", "loan_overdue", "help_proposed", "help_answered", "help_message")
+    for suffix in (".html", ".txt", "_subject.txt")
+}
+NOT_RENDERED_HERE |= {"pdf/test_document.html"}  # tests/test_lib.py renders it to a PDF
 
 
 # Volunteering: tissu/volunteering/tests/test_applications.py renders the notices (one layout for every message),

@@ -9,7 +9,7 @@ class SharingConfig(AppConfig):
     def ready(self):
         from tissu.directory import profile_sections
         from tissu.lib import personal_data
-        from tissu.sharing import selectors, services
+        from tissu.sharing import experts, selectors, services
 
         profile_sections.register(
             key="equipment",
@@ -19,3 +19,6 @@ class SharingConfig(AppConfig):
             order=30,
         )
         personal_data.register(key="sharing", export=selectors.loans_export, erase=services.loans_erase_for_user)
+        personal_data.register(
+            key="sharing_experts", export=experts.experts_export, erase=experts.experts_erase_for_user
+        )

@@ -6,9 +6,14 @@ Accepted and checked-out loans hold their units: on any day, their quantities ne
 stock (services.loan_* lock the item row before counting, see docs/sharing.md).
 """
 
+import datetime
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tissu.directory.models import Association
@@ -89,6 +94,42 @@ class Item(models.Model):
         return self.owner_id is None
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class PickupSlot(models.Model):
+    """A weekly window when the owner hands the item over and takes it back. An item with slots is
+    borrowed from a slot on the first day to a slot on the last day; each slot takes `capacity`
+    handovers (pickups and returns together) a day."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="pickup_slots")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+    capacity = models.PositiveSmallIntegerField(
+        _("handovers per slot"), default=3, help_text=_("How many pickups and returns fit in this slot, each week.")
+    )
+
+    class Meta:
+        ordering = ["weekday", "start_time", "id"]
+        verbose_name = _("pickup slot")
+        verbose_name_plural = _("pickup slots")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="sharing_slot_time_ordered"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="sharing_slot_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
 class LoanStatus(models.TextChoices):
     REQUESTED = "requested", _("requested")
     ACCEPTED = "accepted", _("accepted")
@@ -101,6 +142,18 @@ class LoanStatus(models.TextChoices):
 # The loans that hold units of the item on their days.
 HOLDING = [LoanStatus.ACCEPTED, LoanStatus.CHECKED_OUT]
 OPEN = [LoanStatus.REQUESTED, *HOLDING]
+
+
+def overdue_condition(today: datetime.date) -> Q:
+    """Overdue is derived from the status and the dates, not stored: it is true the morning after the last
+    day without a job having to run, and it can never disagree with the loan's dates."""
+    return Q(status=LoanStatus.CHECKED_OUT, end_date__lt=today)
+
+
+def condition_photo_path(instance, filename: str) -> str:
+    """A random name: condition photos are served through a permission-checked view
+    (views.loan_photo), and the name must not be guessable under MEDIA_ROOT either."""
+    return f"sharing/loans/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:6]}"
 
 
 class Loan(models.Model):
@@ -119,6 +172,41 @@ class Loan(models.Model):
     answer = models.TextField(_("owner's answer"), blank=True)
     checkout_note = models.TextField(_("condition at check-out"), blank=True)
     return_note = models.TextField(_("condition at return"), blank=True)
+    pickup_slot = models.ForeignKey(
+        PickupSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="pickups", verbose_name=_("pickup")
+    )
+    return_slot = models.ForeignKey(
+        PickupSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="returns", verbose_name=_("return")
+    )
+    checkout_photo = models.ImageField(_("photo at check-out"), upload_to=condition_photo_path, blank=True)
+    checkout_photo_alt = models.CharField(_("what the photo at check-out shows"), max_length=200, blank=True)
+    return_photo = models.ImageField(_("photo at return"), upload_to=condition_photo_path, blank=True)
+    return_photo_alt = models.CharField(_("what the photo at return shows"), max_length=200, blank=True)
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The deposit (caution) actually handed to the owner, and what came back to the borrower.
+    deposit_amount = models.DecimalField(
+        _("deposit received (euros)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    deposit_received_on = models.DateField(_("deposit received on"), null=True, blank=True)
+    deposit_received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deposit_returned_amount = models.DecimalField(
+        _("deposit returned (euros)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    deposit_returned_on = models.DateField(_("deposit returned on"), null=True, blank=True)
+    deposit_returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deposit_note = models.TextField(_("why part of the deposit was kept"), blank=True)
+    # Reminders sent by sharing_send_loan_reminders (each once per loan).
+    due_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    overdue_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     checked_out_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
@@ -133,6 +221,12 @@ class Loan(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="sharing_loan_quantity_positive"),
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="sharing_loan_range_ordered"),
+            # A deposit comes back only once received, and never more than was received.
+            models.CheckConstraint(
+                condition=Q(deposit_returned_on__isnull=True)
+                | Q(deposit_received_on__isnull=False, deposit_returned_amount__lte=F("deposit_amount")),
+                name="sharing_loan_deposit_returned_after_received",
+            ),
         ]
         indexes = [models.Index(fields=["item", "status", "start_date", "end_date"])]
 
@@ -142,6 +236,17 @@ class Loan(models.Model):
     @property
     def days(self) -> int:
         return (self.end_date - self.start_date).days + 1
+
+    @property
+    def is_overdue(self) -> bool:
+        """Derived, never stored (see OVERDUE): handed over and not back after its last day."""
+        return self.status == LoanStatus.CHECKED_OUT and self.end_date < timezone.localdate()
+
+    @property
+    def deposit_kept(self):
+        if self.deposit_returned_amount is None or self.deposit_amount is None:
+            return None
+        return self.deposit_amount - self.deposit_returned_amount
 
 
 class ListingKind(models.TextChoices):
@@ -203,3 +308,210 @@ class ListingReport(models.Model):
 
     def __str__(self):
         return f"report #{self.pk} on {self.listing_id}"
+
+
+# The expert base: people and associations offering their skills to associations, and requests for help.
+
+
+class ExpertiseArea(models.TextChoices):
+    """A fixed list, not volunteering's Skill table: the office edits Skill freely (cooking, first aid…),
+    whereas the observatory counts help given per area over the years, which needs stable codes."""
+
+    ACCOUNTING = "accounting", _("accounting and finance")
+    LAW = "law", _("law and statutes")
+    EMPLOYMENT = "employment", _("employment and payroll")
+    COMMUNICATION = "communication", _("communication")
+    DIGITAL = "digital", _("digital tools")
+    FUNDRAISING = "fundraising", _("fundraising and grants")
+    VOLUNTEERS = "volunteers", _("volunteer management")
+    GOVERNANCE = "governance", _("governance and board")
+    PROJECT = "project", _("project management")
+    EVENTS = "events", _("event organisation")
+
+
+class HelpFormat(models.TextChoices):
+    ADVICE = "advice", _("one-off advice")
+    TRAINING = "training", _("training")
+    MENTORING = "mentoring", _("mentoring")
+
+
+class ExpertKind(models.TextChoices):
+    VOLUNTEER = "volunteer", _("volunteer")
+    EMPLOYEE = "employee", _("employee (skills sponsorship)")
+    RETIRED = "retired", _("retired professional")
+    ASSOCIATION = "association", _("association")
+
+
+class ExpertProfile(models.Model):
+    """Someone (a person, or an association through its managers) offering skills to associations.
+    Its contact details are shown to an association only once the expert accepts its request."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="expert_profile"
+    )
+    association = models.OneToOneField(
+        Association, null=True, blank=True, on_delete=models.CASCADE, related_name="expert_profile"
+    )
+    kind = models.CharField(_("who offers"), max_length=12, choices=ExpertKind)
+    headline = models.CharField(_("in a sentence"), max_length=160, help_text=_("What you can help associations with."))
+    experience = models.TextField(_("experience"), blank=True, help_text=_("Your background, in a few lines."))
+    offers_advice = models.BooleanField(_("one-off advice"), default=True)
+    offers_training = models.BooleanField(_("training"), default=False)
+    offers_mentoring = models.BooleanField(_("mentoring"), default=False)
+    availability = models.CharField(
+        _("availability"), max_length=200, help_text=_("For example: two evenings a month, remote or in person.")
+    )
+    is_available = models.BooleanField(
+        _("available for new requests"), default=True, help_text=_("Untick to pause without leaving the base.")
+    )
+    contact_email = models.EmailField(_("contact email"))
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "id"]
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, association__isnull=True)
+                | Q(user__isnull=True, association__isnull=False),
+                name="sharing_expert_person_or_association",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def audit_label(self) -> str:
+        return f"expert #{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return self.association.name if self.association_id else self.user.full_name
+
+    @property
+    def formats(self) -> list[str]:
+        return [value for value in HelpFormat.values if getattr(self, f"offers_{value}")]
+
+
+class ExpertArea(models.Model):
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="areas")
+    area = models.CharField(_("area"), max_length=20, choices=ExpertiseArea)
+
+    class Meta:
+        ordering = ["area"]
+        constraints = [models.UniqueConstraint(fields=["expert", "area"], name="sharing_expert_area_once")]
+        indexes = [models.Index(fields=["area", "expert"])]
+
+    def __str__(self):
+        return self.get_area_display()
+
+
+class HelpRequestStatus(models.TextChoices):
+    OPEN = "open", _("looking for an expert")
+    CLOSED = "closed", _("closed")
+
+
+class HelpRequest(models.Model):
+    """An association asks for help in one area, in one format."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="help_requests", verbose_name=_("association")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=140)
+    description = models.TextField(_("what the association needs"))
+    area = models.CharField(_("area"), max_length=20, choices=ExpertiseArea, db_index=True)
+    format = models.CharField(_("format"), max_length=12, choices=HelpFormat)
+    status = models.CharField(_("status"), max_length=8, choices=HelpRequestStatus, default=HelpRequestStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("request for help")
+        verbose_name_plural = _("requests for help")
+
+    def __str__(self):
+        return self.title
+
+
+class HelpContactStatus(models.TextChoices):
+    PROPOSED = "proposed", _("waiting for the expert's answer")
+    ACCEPTED = "accepted", _("accepted by the expert")
+    DECLINED = "declined", _("declined by the expert")
+
+
+class HelpContact(models.Model):
+    """An association asks one expert for help with one request; nothing personal about the expert is
+    shown to the association until the expert accepts."""
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="contacts")
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="contacts")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(_("message to the expert"))
+    status = models.CharField(max_length=10, choices=HelpContactStatus, default=HelpContactStatus.PROPOSED)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["request", "expert"], name="sharing_one_contact_per_expert")]
+
+    def __str__(self):
+        return f"{self.request} – {self.expert}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"help contact #{self.pk} (request #{self.request_id})"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == HelpContactStatus.ACCEPTED
+
+
+class HelpMessage(models.Model):
+    contact = models.ForeignKey(HelpContact, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    from_expert = models.BooleanField()
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"message #{self.pk} in {self.contact_id}"
+
+
+class HelpRecord(models.Model):
+    """Help given (for the observatory): kept without the expert's identity if the expert leaves."""
+
+    contact = models.ForeignKey(HelpContact, null=True, blank=True, on_delete=models.SET_NULL, related_name="records")
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="help_records")
+    area = models.CharField(_("area"), max_length=20, choices=ExpertiseArea)
+    format = models.CharField(_("format"), max_length=12, choices=HelpFormat)
+    expert_kind = models.CharField(_("who helped"), max_length=12, choices=ExpertKind)
+    day = models.DateField(_("day"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    note = models.TextField(_("what was done"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("help given")
+        verbose_name_plural = _("help given")
+        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="sharing_help_hours_positive")]
+
+    def __str__(self):
+        return f"{self.association_id} {self.area} {self.day}"

@@ -89,9 +89,18 @@ def is_borrower(user, loan: Loan) -> bool:
 def get_loan_for_user(user, pk: int) -> Loan:
     """The loan, for the managers of either side or the office; 404 if unknown, else PermissionDenied."""
     try:
-        loan = Loan.objects.select_related("item", "item__owner", "borrower", "requested_by").get(pk=pk)
+        loan = Loan.objects.select_related(
+            "item", "item__owner", "borrower", "requested_by", "pickup_slot", "return_slot"
+        ).get(pk=pk)
     except Loan.DoesNotExist:
         raise Http404 from None
     if not (is_lender(user, loan) or is_borrower(user, loan)):
         raise PermissionDenied
     return loan
+
+
+def get_borrower_for_user(user, slug: str) -> Association:
+    """An association whose borrowing history this person may read: its managers and the office."""
+    from tissu.directory.permissions import get_association_for_user
+
+    return get_association_for_user(user, slug, write=True)

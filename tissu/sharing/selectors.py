@@ -4,10 +4,11 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from tissu.directory.models import MANAGER_ROLES, Association
-from tissu.sharing.models import HOLDING, OPEN, Item, Loan
+from tissu.sharing.models import HOLDING, OPEN, Item, Loan, LoanStatus, overdue_condition
 
 
 def catalogue(*, q: str = "", category: str = "", owner: str = "") -> QuerySet[Item]:
@@ -112,6 +113,34 @@ def loans_lent_by(user) -> QuerySet[Loan]:
 
 def loans_of_item(item: Item) -> QuerySet[Loan]:
     return item.loans.select_related("borrower").order_by("-start_date", "-id")
+
+
+OVERDUE = "overdue"  # a filter of the history pages: not a status (see models.overdue_condition)
+
+
+def loan_history(*, item: Item | None = None, borrower: Association | None = None, status: str = "") -> QuerySet[Loan]:
+    """Every loan of an item, or of a borrowing association, latest first; status may be OVERDUE."""
+    loans = Loan.objects.select_related("item", "item__owner", "borrower")
+    if item is not None:
+        loans = loans.filter(item=item)
+    if borrower is not None:
+        loans = loans.filter(borrower=borrower)
+    if status == OVERDUE:
+        loans = loans.filter(overdue_condition(timezone.localdate()))
+    elif status:
+        loans = loans.filter(status=status)
+    return loans.order_by("-start_date", "-id")
+
+
+def loan_summary(loans: QuerySet[Loan]) -> dict:
+    """How many loans in each status, units lent, and how many are overdue, in one query."""
+    today = timezone.localdate()
+    counts = {status.value: Count("pk", filter=Q(status=status)) for status in LoanStatus}
+    summary = loans.order_by().aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=overdue_condition(today)), **counts
+    )
+    summary["rows"] = [(status.label, summary[status.value]) for status in LoanStatus]
+    return summary
 
 
 def open_loans_count(item: Item) -> int:

@@ -52,3 +52,38 @@ def make_listing(*, association, title="Donne 40 chaises pliantes", kind="give",
         expires_on=days_ahead(expires_in),
         **fields,
     )
+
+
+def make_expert(*, user=None, association=None, areas=("accounting",), **fields):
+    """An expert profile (a person's, or an association's), available, offering advice by default."""
+    from tissu.sharing.models import ExpertArea, ExpertKind, ExpertProfile
+
+    association = _association(association)
+    fields.setdefault("kind", ExpertKind.ASSOCIATION if association else ExpertKind.RETIRED)
+    fields.setdefault("headline", "Comptable retraitée, j'aide à tenir les comptes")
+    fields.setdefault("availability", "Deux soirs par mois")
+    fields.setdefault("contact_email", user.email if user else "contact@example.org")
+    fields.setdefault("contact_phone", "06 12 34 56 78")
+    expert = ExpertProfile.objects.create(user=user, association=association, **fields)
+    ExpertArea.objects.bulk_create([ExpertArea(expert=expert, area=area) for area in areas])
+    return expert
+
+
+def make_help_request(*, association, by=None, area="accounting", help_format="advice", **fields):
+    from tissu.sharing.models import HelpRequest
+
+    fields.setdefault("title", "Préparer notre premier budget")
+    fields.setdefault("description", "Nous n'avons jamais fait de budget prévisionnel.")
+    return HelpRequest.objects.create(
+        association=_association(association), created_by=by, area=area, format=help_format, **fields
+    )
+
+
+def make_contact(*, expert_user, by, association="association-b", status="proposed"):
+    from tissu.sharing.models import ExpertProfile, HelpContact
+
+    expert = ExpertProfile.objects.filter(user=expert_user).first() or make_expert(user=expert_user)
+    help_request = make_help_request(association=association, by=by)
+    return HelpContact.objects.create(
+        request=help_request, expert=expert, proposed_by=by, message="Pouvez-vous nous aider ?", status=status
+    )

@@ -61,3 +61,34 @@ def test_parallel_acceptances_never_book_more_units_than_exist(make_association)
     )
     assert item.loans.filter(status=LoanStatus.ACCEPTED).count() == 2
     assert len(errors) == PARALLEL - 2
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_check_outs_and_deposits_happen_once(make_association):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tissu.sharing.models import Loan
+
+    ((association, _user),) = borrowers(make_association, 1)
+    office = make_user("office@example.org", superuser=True)
+    item = make_item(quantity=4, deposit=Decimal("100"))
+    loan = make_loan(item=item, borrower=association, status=LoanStatus.ACCEPTED)
+    errors, _results = run_together(
+        *[lambda: services.loan_check_out(actor=office, loan=loan, note="Complet.") for _ in range(PARALLEL)]
+    )
+    assert len(errors) == PARALLEL - 1
+    # Threads run in the default language (French): "This equipment was already handed over."
+    assert {str(error.messages[0]) for error in errors} == {"Ce matériel a déjà été remis."}
+    errors, _results = run_together(
+        *[
+            lambda: services.loan_deposit_receive(
+                actor=office, loan=loan, amount=Decimal("100"), received_on=timezone.localdate()
+            )
+            for _ in range(PARALLEL)
+        ]
+    )
+    assert len(errors) == PARALLEL - 1
+    assert Loan.objects.get(pk=loan.pk).deposit_amount == Decimal("100")

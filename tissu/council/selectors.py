@@ -253,8 +253,10 @@ def member_managers() -> list[User]:
 
 
 def public_meetings() -> QuerySet[Meeting]:
-    return Meeting.objects.filter(kind__in=[MeetingKind.PLENARY, MeetingKind.BUREAU]).annotate(
-        item_count=Count("items", filter=Q(items__status="accepted"))
+    return (
+        Meeting.objects.filter(kind__in=[MeetingKind.PLENARY, MeetingKind.BUREAU])
+        .annotate(item_count=Count("items", filter=Q(items__status="accepted")))
+        .order_by("-starts_at", "-id")
     )
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tissu.council import services
-from tissu.council.models import ActionItem, Attendance, Consultation, Meeting, MeetingItem, WorkingGroup
+from tissu.council.models import ActionItem, Attendance, Consultation, MeetingItem, WorkingGroup
 from tissu.council.tests.factories import make_college, make_election, make_meeting, publish_roll, stand, voter
 
 pytestmark = pytest.mark.django_db

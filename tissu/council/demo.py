@@ -107,7 +107,7 @@ def _roll(election: Election, published_at) -> list[RollEntry]:
 def _past_election(ctx, colleges, today) -> Election:
     now = timezone.now()
     start = now - datetime.timedelta(days=760)
-    election, created = Election.objects.get_or_create(
+    election, _ = Election.objects.get_or_create(
         title=PAST_TITLE,
         defaults={
             "candidacy_opens_at": start,
@@ -134,9 +134,8 @@ def _past_election(ctx, colleges, today) -> Election:
         pool = [e.association for e in by_college.get(college.pk, [])]
         count = min(len(pool), college.seats * 2 + 1)
         chosen = rng.sample(pool, count)
-        if association_a is not None and college.pk == (selectors.college_of(association_a) or college).pk:
-            if association_a in pool and association_a not in chosen:
-                chosen[0] = association_a
+        if association_a in pool and association_a not in chosen:
+            chosen[0] = association_a
         for association in chosen:
             is_a = association_a is not None and association.pk == association_a.pk
             candidacies.setdefault(college.pk, []).append(
@@ -324,7 +323,8 @@ def _consultations(ctx) -> None:
          "Le bureau demande que les petites associations sans salarié·e aient un accompagnement au dossier.", True),
         ("Création d'une lettre d'information",
          "Construisons ensemble la lettre d'information des associations : rythme, rubriques, contributions.",
-         "concertation", "Une lettre mensuelle, avec une rubrique « l'association du mois » tenue par le bureau.", True),
+         "concertation",
+         "Une lettre mensuelle, avec une rubrique « l'association du mois » tenue par le bureau.", True),
         ("Programme de formations associatives 2027",
          "Quels thèmes de formation proposer l'an prochain ?", "concertation", "", False),
     ]:  # fmt: skip

@@ -28,9 +28,12 @@ def theme(code: str, label: str = "") -> Theme:
 
 
 def make_college(name="Sports et loisirs", seats=1, substitute_seats=1, families=("011000",), position=0) -> College:
-    college = College.objects.create(name=name, seats=seats, substitute_seats=substitute_seats, position=position)
+    """A college (found by name when it exists: the template test runs every matrix setup in one database)."""
+    college, _ = College.objects.get_or_create(
+        name=name, defaults={"seats": seats, "substitute_seats": substitute_seats, "position": position}
+    )
     for code in families:
-        CollegeTheme.objects.create(college=college, theme=theme(code))
+        CollegeTheme.objects.get_or_create(theme=theme(code), defaults={"college": college})
     return college
 
 

@@ -131,8 +131,8 @@ def _document(personas):
 def _group(personas):
     from tissu.council.models import WorkingGroup, WorkingGroupMember
 
-    group = WorkingGroup.objects.create(name="Droits des femmes", description="Commission thématique.")
-    WorkingGroupMember.objects.create(group=group, user=personas["manager_a"])
+    group, _ = WorkingGroup.objects.get_or_create(name="Droits des femmes", defaults={"description": "Commission."})
+    WorkingGroupMember.objects.get_or_create(group=group, user=personas["manager_a"])
     return {"args": [group.pk]}
 
 

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import translation
 
 from tests.concurrency import run_together
 from tissu.council import services
@@ -39,15 +40,16 @@ def test_parallel_ballots_of_one_association_leave_exactly_one_ballot(make_assoc
     candidacies = [stand(election, voter(make_association, f"Club {n}")[0]) for n in range(3)]
     publish_roll(election)
 
-    calls = [
-        lambda number=number: services.ballot_cast(
-            actor=representative,
-            election=election,
-            association=association,
-            candidacy_ids=[candidacies[number % 3].pk],
-        )
-        for number in range(PARALLEL)
-    ]
+    def cast(number):
+        with translation.override("en"):  # each thread starts in the default language (French)
+            return services.ballot_cast(
+                actor=representative,
+                election=election,
+                association=association,
+                candidacy_ids=[candidacies[number % 3].pk],
+            )
+
+    calls = [lambda number=number: cast(number) for number in range(PARALLEL)]
     locked = threading.Event()
     locker = threading.Thread(target=hold_the_ballot_box_a_moment, args=(locked,))
     locker.start()

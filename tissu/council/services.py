@@ -296,6 +296,7 @@ def ballot_cast(
 
     The participation and the ballot are written in this one transaction; the ballot carries no link to
     the association (models.py explains how)."""
+    election = Election.objects.get(pk=election.pk)  # the calendar and the count as they are now
     now = timezone.now()
     if not (election.voting_opens_at <= now < election.voting_closes_at) or election.counted_at:
         raise ValidationError(_("Voting is not open: the ballot box is open from %(start)s to %(end)s.") % {

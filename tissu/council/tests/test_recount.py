@@ -178,3 +178,29 @@ def test_the_ranking_marks_only_ties_the_rule_decided():
     assert not placed[1].tie_broken and not placed[2].tie_broken
     assert (placed[3].outcome, placed[4].outcome) == ("substitute", "not_elected")
     assert placed[3].tie_broken and placed[4].tie_broken
+
+
+def test_the_recount_command_confirms_the_official_result(staff, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_college(seats=1, substitute_seats=0)
+    election = make_election("voting")
+    association = create_association("Club", theme_1="011000", verified_at=timezone.now())
+    user = make_user("club@example.org")
+    Membership.objects.create(user=user, association=association, role="president")
+    designate(association, user)
+    candidacy = stand(election, association)
+    publish_roll(election)
+    services.ballot_cast(actor=user, election=election, association=association, candidacy_ids=[candidacy.pk])
+    close(election)
+    services.election_count(actor=staff, election=election)
+    out = StringIO()
+    call_command("council_recount", election.pk, stdout=out)
+    assert "the recount equals the official result" in out.getvalue()
+    path = tmp_path / "ballots.json"
+    path.write_text(json.dumps(published(election)), encoding="utf-8")
+    out = StringIO()
+    call_command("council_recount", "--file", str(path), stdout=out)
+    assert "titular" in out.getvalue() and "1 ballots" in out.getvalue()

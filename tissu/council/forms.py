@@ -80,6 +80,26 @@ class ElectionForm(forms.ModelForm):
             "tie_break": forms.RadioSelect,
         }
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from tissu.council.services import check_calendar
+
+        data = super().clean()
+        if all(data.get(field) for field in self.Meta.fields if field not in ("title", "tie_break")):
+            try:
+                check_calendar(Election(**{f: data[f] for f in self.Meta.fields if f in data}))
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        return data
+
+    def validate_unique(self):
+        # The calendar's order is checked by clean() with a message per field; the database constraint
+        # stays the last guard (its generic message would only repeat it).
+        if not self.errors:
+            super().validate_unique()
+
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):

@@ -159,6 +159,9 @@ class Election(models.Model):
                 & Q(candidacy_closes_at__lte=models.F("voting_opens_at"))
                 & Q(voting_opens_at__lt=models.F("voting_closes_at")),
                 name="council_election_calendar_order",
+                violation_error_message=_(
+                    "The calendar runs in this order: candidacies open, candidacies close, voting opens, voting closes."
+                ),
             ),
         ]
 

@@ -153,7 +153,7 @@ ELECTION_FIELDS = [
 LOCKED_ONCE_VOTING = {"voting_opens_at", "voting_closes_at", "tie_break", "candidacy_opens_at", "candidacy_closes_at"}
 
 
-def _check_calendar(election: Election) -> None:
+def check_calendar(election: Election) -> None:
     errors = {}
     if election.candidacy_closes_at <= election.candidacy_opens_at:
         errors["candidacy_closes_at"] = _("Candidacies must close after they open.")
@@ -171,7 +171,7 @@ def _check_calendar(election: Election) -> None:
 def election_create(*, actor, values: dict) -> Election:
     permissions.require_office(actor)
     election = Election(**{field: values[field] for field in ELECTION_FIELDS})
-    _check_calendar(election)
+    check_calendar(election)
     election.full_clean()
     election.save()
     audit_log(
@@ -195,7 +195,7 @@ def election_update(*, actor, election: Election, values: dict) -> Election:
         )
     for field in changed:
         setattr(current, field, values[field])
-    _check_calendar(current)
+    check_calendar(current)
     current.full_clean()
     if changed:
         current.save(update_fields=changed)

@@ -1,5 +1,7 @@
 """Elections: candidacies, the roll, casting ballots (and every refusal), counting, publication."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -394,3 +396,56 @@ def test_bureau_members_are_the_representatives_elected_for_the_current_mandate(
     services.election_count(actor=staff, election=election)
     assert selectors.is_bureau_member(voters[0][1])
     assert not selectors.is_bureau_member(voters[1][1])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Forms
+
+
+def _calendar(**changes):
+    from django.utils import timezone
+
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    day = datetime.timedelta(days=1)
+    values = {
+        "title": "Élection 2027",
+        "candidacy_opens_at": now + day,
+        "candidacy_closes_at": now + 10 * day,
+        "voting_opens_at": now + 12 * day,
+        "voting_closes_at": now + 14 * day,
+        "mandate_starts_on": (now + 20 * day).date(),
+        "mandate_ends_on": (now + 750 * day).date(),
+        "tie_break": "draw",
+    }
+    values.update(changes)
+    return {
+        k: (v.strftime("%Y-%m-%dT%H:%M") if isinstance(v, datetime.datetime) else str(v)) for k, v in values.items()
+    }
+
+
+def test_the_office_creates_an_election_and_a_wrong_calendar_is_refused(client_for, staff):
+    from tissu.council.models import Election
+
+    client = client_for(staff)
+    url = reverse("council:election-create")
+    bad = _calendar()
+    bad["voting_opens_at"] = bad["candidacy_opens_at"]
+    response = client.post(url, bad)
+    assert response.status_code == 400
+    assert "Voting opens after the candidacy period" in response.content.decode()
+    assert not Election.objects.exists()
+    response = client.post(url, _calendar())
+    election = Election.objects.get()
+    assert response.status_code == 302 and len(election.tie_break_seed) == 16
+    assert AuditEntry.objects.get(action="council.election.created").data["seed"] == election.tie_break_seed
+
+
+def test_the_candidacy_form_submits_and_shows_a_clear_refusal(client_for, college, manager_a, association_a):
+    election = make_election("candidacy")
+    url = reverse("council:candidacy-create", args=[election.pk])
+    data = {"association": association_a.pk, "representative": manager_a.pk, "statement": "Pour le sport."}
+    refused = client_for(manager_a).post(url, data)
+    assert refused.status_code == 400 and "verified by the city" in refused.content.decode()
+    verify(association_a)
+    assert client_for(manager_a).post(url, data).status_code == 302
+    assert Candidacy.objects.get().statement == "Pour le sport."

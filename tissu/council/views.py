@@ -48,6 +48,7 @@ def home(request):
             "consultations": selectors.published_consultations()[:5],
             "managed": permissions.managed_associations(request.user),
             "is_office": permissions.is_office(request.user),
+            "is_bureau": permissions.is_bureau_or_office(request.user),
         },
     )
 

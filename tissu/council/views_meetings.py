@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -25,7 +26,15 @@ from tissu.council.forms import (
     MessageForm,
     MinutesForm,
 )
-from tissu.council.models import ActionItem, Consultation, MeetingItem, MeetingKind, WorkingGroup, WorkingGroupMember
+from tissu.council.models import (
+    ActionItem,
+    Consultation,
+    Meeting,
+    MeetingItem,
+    MeetingKind,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 from tissu.directory.views_common import apply_errors, post_only, posted, posted_files, render_form
 
 # ---------------------------------------------------------------------------------------------------------
@@ -256,6 +265,33 @@ def action_done(request, pk):
     )
 
 
+@login_required
+@require_safe
+def bureau_space(request):
+    """The bureau's workspace: what waits for it (items to decide, minutes to approve, actions, questions
+    of the city), for the bureau's members and the office."""
+    if not permissions.is_bureau_or_office(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    return render(
+        request,
+        "council/bureau_space.html",
+        {
+            "bureau": selectors.bureau(),
+            "meetings": selectors.public_meetings().filter(starts_at__gte=now).order_by("starts_at", "id")[:10],
+            "items": MeetingItem.objects.filter(status="proposed", meeting__starts_at__gte=now)
+            .select_related("meeting", "proposed_by")
+            .order_by("meeting__starts_at", "id"),
+            "drafts": Meeting.objects.filter(minutes_status="draft").order_by("-starts_at"),
+            "actions": ActionItem.objects.filter(done_at__isnull=True, meeting__working_group__isnull=True)
+            .select_related("meeting")
+            .order_by("due_on", "id"),
+            "consultations": Consultation.objects.filter(published_at__isnull=True).order_by("answer_due_on", "id"),
+            "is_bureau": True,
+        },
+    )
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Working groups
 
@@ -456,6 +492,7 @@ urlpatterns = [
     path("reunions/<int:pk>/compte-rendu/<slug:action>/", minutes_act, name="minutes-act"),
     path("reunions/<int:pk>/actions/", action_create, name="action-create"),
     path("actions/<int:pk>/fait/", action_done, name="action-done"),
+    path("bureau/", bureau_space, name="bureau-space"),
     path("groupes/", group_list, name="group-list"),
     path("groupes/nouveau/", group_edit, name="group-create"),
     path("groupes/<int:pk>/modifier/", group_edit, name="group-edit"),

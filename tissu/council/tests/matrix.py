@@ -204,6 +204,7 @@ ROWS = [
     Row("council:minutes-act", OFFICE_POST, setup=_draft_minutes, browse=False, note="approval: and the bureau"),
     Row("council:action-create", OFFICE_ONLY, setup=_meeting),
     Row("council:action-done", OFFICE_POST, setup=_action, browse=False, note="and the bureau"),
+    Row("council:bureau-space", OFFICE_ONLY, note="and the bureau's members (tests/test_meetings.py)"),
     # Working groups
     Row("council:group-list", PUBLIC),
     Row("council:group-create", OFFICE_ONLY),

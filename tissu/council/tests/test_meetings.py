@@ -285,3 +285,17 @@ def test_an_association_manager_cannot_ask_or_answer(manager_a):
     )
     with pytest.raises(PermissionDenied):
         services.consultation_answer(actor=manager_a, consultation=consultation, answer="z")
+
+
+def test_the_bureau_s_workspace_lists_what_waits_for_it(client_for, staff, bureau, manager_a, association_a):
+    meeting = make_meeting(title="Bureau de mai")
+    services.item_propose(
+        actor=manager_a, meeting=meeting, association=association_a, title="Salle commune", description=""
+    )
+    past = make_meeting(days=-5, title="Bureau d'avril")
+    services.minutes_save(actor=staff, meeting=past, minutes="Brouillon")
+    page = client_for(bureau).get(reverse("council:bureau-space"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Salle commune" in text and "Bureau d&#x27;avril" in text
+    assert client_for(manager_a).get(reverse("council:bureau-space")).status_code == 403

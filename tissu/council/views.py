@@ -385,19 +385,20 @@ def ballots(request, pk):
     found = None
     if code:
         found = Ballot.objects.filter(election=election, receipt_code=code).exists()
-    document = selectors.published_ballots(election)
-    names = {c["id"]: c["association"] for c in document["candidacies"]}
-    colleges = {c["id"]: c["name"] for c in document["colleges"]}
-    rows = [
+    names = {c.pk: c.association.name for c in selectors.submitted_candidacies(election)}
+    colleges = {college.pk: college.name for college in College.objects.all()}
+    page = Paginator(
+        Ballot.objects.filter(election=election).prefetch_related("choices").order_by("receipt_code"), 200
+    ).get_page(request.GET.get("page"))
+    page.object_list = [
         {
-            "code": b["code"],
-            "college": colleges[b["college"]],
-            "blank": b["blank"],
-            "names": [names[cid] for cid in b["choices"]],
+            "code": ballot.receipt_code,
+            "college": colleges[ballot.college_id],
+            "blank": ballot.is_blank,
+            "names": sorted(names[choice.candidacy_id] for choice in ballot.choices.all()),
         }
-        for b in document["ballots"]
+        for ballot in page
     ]
-    page = Paginator(rows, 200).get_page(request.GET.get("page"))
     return render(request, "council/ballots.html", {"election": election, "page": page, "code": code, "found": found})
 
 

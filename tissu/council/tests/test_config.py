@@ -158,3 +158,45 @@ def test_the_personal_data_provider_exports_and_erases(manager_a, association_a,
     assert candidacy.representative is None and candidacy.representative_name == "Alice Manager"
     assert not VotingRepresentative.objects.exists()
     assert selectors.personal_data_export(manager_a)["candidacies"] == []
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_list_pages_query_counts_do_not_grow(client_for, staff, make_association):
+    import datetime
+
+    from tissu.council.models import Consultation, WorkingGroup
+
+    def add(number):
+        verify(make_association(f"Club {number}"))
+        WorkingGroup.objects.create(name=f"Groupe {number}", description="…")
+        Consultation.objects.create(
+            title=f"Sujet {number}",
+            question="?",
+            level="information",
+            answer_due_on=datetime.date(2027, 1, 1),
+            published_at=timezone.now(),
+        )
+
+    make_college()
+    make_election("candidacy")
+    add(0)
+    client = client_for(staff)
+    urls = [
+        reverse(name)
+        for name in ("council:home", "council:group-list", "council:consultation-list", "council:placement")
+    ]
+    for url in urls:
+        client.get(url)  # warm the caches (city settings, roles)
+    few = [_queries(client, url) for url in urls]
+    for number in range(1, 9):
+        add(number)
+        make_election("candidacy", title=f"Élection {number}")
+    assert [_queries(client, url) for url in urls] == few

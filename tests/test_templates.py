@@ -116,7 +116,7 @@ NOT_RENDERED_HERE |= {
 # Council: tissu/council/tests/test_meetings.py sends each email and shows actions followed at the next meeting.
 NOT_RENDERED_HERE |= {
     f"council/emails/{name}{suffix}"
-    for name in ("convocation", "minutes_published", "consultation_asked")
+    for name in ("convocation", "minutes_published", "consultation_asked", "consultation_answered")
     for suffix in (".html", ".txt", "_subject.txt")
 } | {"council/includes/actions.html"}
 

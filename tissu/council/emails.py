@@ -39,3 +39,20 @@ def send_consultation_asked(*, consultation, user) -> None:
         },
         language=user.language,
     )
+
+
+def send_consultation_answered(*, consultation) -> None:
+    """To the person of the city who asked (if their account still exists)."""
+    person = consultation.asked_by
+    if person is None or not person.is_active:
+        return
+    send_templated(
+        template="council/emails/consultation_answered",
+        to=person.email,
+        context={
+            "consultation": consultation,
+            "user": person,
+            "url": _url("council:consultation-detail", consultation.pk),
+        },
+        language=person.language,
+    )

@@ -719,6 +719,7 @@ def consultation_answer(*, actor, consultation: Consultation, answer: str) -> Co
     current.answered_at = timezone.now()
     current.save(update_fields=["answer", "answered_at"])
     audit_log(actor=actor, action="council.consultation.answered", target=current)
+    emails.send_consultation_answered(consultation=current)
     return current
 
 

@@ -266,9 +266,12 @@ def test_the_city_asks_the_bureau_which_answers_then_the_office_publishes(
     assert client_for(None).get(detail).status_code == 403
     with pytest.raises(ValidationError, match="not answered"):
         services.consultation_publish(actor=staff, consultation=consultation)
-    client_for(bureau).post(
-        reverse("council:consultation-answer", args=[consultation.pk]), {"answer": "Priorité aux petites associations."}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(bureau).post(
+            reverse("council:consultation-answer", args=[consultation.pk]),
+            {"answer": "Priorité aux petites associations."},
+        )
+    assert mail.outbox[-1].to == [elected.email] and "Priorité aux petites" in mail.outbox[-1].body
     client_for(staff).post(reverse("council:consultation-publish", args=[consultation.pk]))
     page = client_for(None).get(detail)
     assert page.status_code == 200 and "Priorité aux petites associations." in page.content.decode()

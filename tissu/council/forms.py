@@ -8,6 +8,7 @@ from tissu.council.models import (
     CouncilSettings,
     Election,
     Meeting,
+    MeetingKind,
     ParticipationLevel,
     WorkingGroup,
 )
@@ -166,10 +167,16 @@ class MeetingForm(forms.ModelForm):
         fields = ["kind", "working_group", "title", "starts_at", "place", "invited_speaker"]
         widgets = {"starts_at": DateTimeInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, led_groups=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["working_group"].queryset = WorkingGroup.objects.filter(is_active=True)
         self.fields["working_group"].help_text = _("Only for a working group meeting.")
+        if led_groups is not None and led_groups.exists():
+            # A group's lead (not the office): only meetings of the groups they lead.
+            self.fields["kind"].choices = [(MeetingKind.GROUP, MeetingKind.GROUP.label)]
+            self.fields["working_group"].queryset = led_groups
+            self.fields["working_group"].required = True
+            self.fields["working_group"].empty_label = None
 
 
 class ItemForm(forms.Form):

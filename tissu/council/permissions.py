@@ -89,14 +89,30 @@ def can_see_meeting(user, meeting: Meeting) -> bool:
     return is_office(user) or is_group_member(user, meeting.working_group)
 
 
+def is_group_lead(user, group: WorkingGroup | None) -> bool:
+    return group is not None and user.is_authenticated and group.members.filter(user=user, is_lead=True).exists()
+
+
+def can_run_meeting(user, meeting: Meeting) -> bool:
+    """Convene, record attendance, add documents, minutes and actions: the office; for a working group's
+    meeting, also the people who lead the group."""
+    return is_office(user) or (meeting.working_group_id is not None and is_group_lead(user, meeting.working_group))
+
+
+def require_meeting_runner(user, meeting: Meeting) -> None:
+    if not can_run_meeting(user, meeting):
+        raise PermissionDenied
+
+
 def get_meeting_for_user(user, pk: int, *, write: bool = False) -> Meeting:
-    """A meeting: plenary and bureau meetings are public, group meetings for the group; write: the office."""
+    """A meeting: plenary and bureau meetings are public, group meetings for the group; write: the office
+    (and a group's leads for its meetings)."""
     try:
         meeting = Meeting.objects.select_related("working_group").get(pk=pk)
     except Meeting.DoesNotExist:
         raise Http404 from None
     if write:
-        require_office(user)
+        require_meeting_runner(user, meeting)
         return meeting
     if not can_see_meeting(user, meeting):
         raise PermissionDenied

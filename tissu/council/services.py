@@ -440,7 +440,9 @@ MEETING_FIELDS = ["kind", "title", "starts_at", "place", "invited_speaker", "wor
 
 @transaction.atomic
 def meeting_save(*, actor, meeting: Meeting | None, values: dict) -> Meeting:
-    permissions.require_office(actor)
+    """The office plans any meeting; a working group's leads plan their group's meetings."""
+    if meeting is not None:
+        permissions.require_meeting_runner(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk) if meeting else Meeting()
     for field in MEETING_FIELDS:
         if field in values:
@@ -449,6 +451,8 @@ def meeting_save(*, actor, meeting: Meeting | None, values: dict) -> Meeting:
         raise ValidationError({"working_group": _("A working group meeting belongs to a working group.")})
     if meeting.kind != MeetingKind.GROUP:
         meeting.working_group = None
+    if not permissions.can_run_meeting(actor, meeting):
+        raise PermissionDenied
     meeting.full_clean()
     meeting.save()
     audit_log(actor=actor, action="council.meeting.saved", target=meeting, data={"kind": meeting.kind})
@@ -467,7 +471,7 @@ def meeting_invitees(meeting: Meeting):
 def meeting_convene(*, actor, meeting: Meeting) -> int:
     """Send the convocation: the bureau for a bureau meeting, every association's managers for a plenary,
     the group's members for a working group meeting."""
-    permissions.require_office(actor)
+    permissions.require_meeting_runner(actor, meeting)
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if current.starts_at <= timezone.now():
         raise ValidationError(_("This meeting has already taken place."))
@@ -529,7 +533,7 @@ def item_decide(*, actor, item: MeetingItem, accept: bool) -> MeetingItem:
 def attendance_record(
     *, actor, meeting: Meeting, person_name: str, status: str, association=None, user=None, represented_by: str = ""
 ) -> Attendance:
-    permissions.require_office(actor)
+    permissions.require_meeting_runner(actor, meeting)
     if status == "represented" and not represented_by.strip():
         raise ValidationError({"represented_by": _("Say who represented this person.")})
     attendance = Attendance(
@@ -551,7 +555,7 @@ def document_add(
     *, actor, title: str, file, meeting: Meeting | None = None, group: WorkingGroup | None = None
 ) -> Document:
     if meeting is not None:
-        permissions.require_office(actor)
+        permissions.require_meeting_runner(actor, meeting)
     elif not (permissions.is_office(actor) or permissions.is_group_member(actor, group)):
         raise PermissionDenied
     document = Document(meeting=meeting, working_group=group, title=title, file=file, uploaded_by=actor)
@@ -563,7 +567,7 @@ def document_add(
 
 @transaction.atomic
 def minutes_save(*, actor, meeting: Meeting, minutes: str) -> Meeting:
-    permissions.require_office(actor)
+    permissions.require_meeting_runner(actor, meeting)
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if current.minutes_status == MinutesStatus.PUBLISHED:
         raise ValidationError(_("Published minutes cannot change."))
@@ -616,7 +620,7 @@ def minutes_publish(*, actor, meeting: Meeting) -> int:
 
 @transaction.atomic
 def action_add(*, actor, meeting: Meeting, title: str, owner: str, due_on: datetime.date) -> ActionItem:
-    permissions.require_office(actor)
+    permissions.require_meeting_runner(actor, meeting)
     action = ActionItem(meeting=meeting, title=title, owner=owner, due_on=due_on)
     action.full_clean()
     action.save()

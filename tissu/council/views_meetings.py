@@ -53,11 +53,18 @@ def meeting_list(request):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk=None):
     meeting = permissions.get_meeting_for_user(request.user, pk, write=True) if pk else None
-    permissions.require_office(request.user)
+    # The office plans every meeting; a group's leads plan their group's meetings only.
+    led = (
+        WorkingGroup.objects.none()
+        if permissions.is_office(request.user)
+        else WorkingGroup.objects.filter(members__user=request.user, members__is_lead=True, is_active=True)
+    )
+    if not permissions.is_office(request.user) and not led.exists():
+        raise PermissionDenied
     initial = {}
     if meeting is None and request.GET.get("groupe", "").isdigit():
         initial = {"kind": MeetingKind.GROUP, "working_group": int(request.GET["groupe"])}
-    form = MeetingForm(posted(request), instance=meeting, initial=initial)
+    form = MeetingForm(posted(request), instance=meeting, initial=initial, led_groups=led)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.meeting_save(actor=request.user, meeting=meeting, values=form.cleaned_data)
@@ -81,6 +88,7 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "is_office": is_office,
+            "can_run": permissions.can_run_meeting(request.user, meeting),
             "is_bureau": bureau,
             "accepted": [i for i in items if i.status == "accepted"],
             "proposed": [i for i in items if i.status == "proposed"] if bureau else [],
@@ -347,6 +355,7 @@ def group_space(request, pk):
             "meetings": group.meetings.all(),
             "document_form": DocumentForm(),
             "is_office": permissions.is_office(request.user),
+            "is_lead": permissions.is_group_lead(request.user, group),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

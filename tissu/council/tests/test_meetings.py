@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tissu.council import services
-from tissu.council.models import ActionItem, Attendance, Consultation, MeetingItem, WorkingGroup
+from tissu.council.models import ActionItem, Attendance, Consultation, Meeting, MeetingItem, WorkingGroup
 from tissu.council.tests.factories import make_college, make_election, make_meeting, publish_roll, stand, voter
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +302,29 @@ def test_the_bureau_s_workspace_lists_what_waits_for_it(client_for, staff, burea
     text = page.content.decode()
     assert "Salle commune" in text and "Bureau d&#x27;avril" in text
     assert client_for(manager_a).get(reverse("council:bureau-space")).status_code == 403
+
+
+def test_a_group_s_lead_runs_the_group_s_meetings_but_no_other(client_for, manager_a, manager_b, staff):
+    group = WorkingGroup.objects.create(name="Paix")
+    group.members.create(user=manager_a, is_lead=True)
+    group.members.create(user=manager_b)
+    client = client_for(manager_a)
+    assert client.get(reverse("council:meeting-create")).status_code == 200
+    response = client.post(
+        reverse("council:meeting-create"),
+        {"kind": "group", "working_group": group.pk, "title": "Marche pour la paix", "place": "Parc",
+         "starts_at": (timezone.localtime() + datetime.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")},
+    )  # fmt: skip
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert (meeting.kind, meeting.working_group) == ("group", group)
+    refused = client.post(
+        reverse("council:meeting-create"),
+        {"kind": "bureau", "title": "Faux bureau", "place": "x",
+         "starts_at": (timezone.localtime() + datetime.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")},
+    )  # fmt: skip
+    assert refused.status_code == 400 and Meeting.objects.count() == 1
+    assert client.get(reverse("council:attendance", args=[meeting.pk])).status_code == 200
+    assert client_for(manager_b).get(reverse("council:attendance", args=[meeting.pk])).status_code == 403
+    assert client.get(reverse("council:attendance", args=[make_meeting().pk])).status_code == 403
+    assert client_for(manager_b).get(reverse("council:meeting-create")).status_code == 403

@@ -118,7 +118,7 @@ NOT_RENDERED_HERE |= {
     f"council/emails/{name}{suffix}"
     for name in ("convocation", "minutes_published", "consultation_asked", "consultation_answered")
     for suffix in (".html", ".txt", "_subject.txt")
-} | {"council/includes/actions.html"}
+} | {"council/includes/actions.html", "council/vote_not_representative.html"}
 
 
 def test_the_server_error_page_renders_without_context():

@@ -314,7 +314,21 @@ def vote(request, pk):
     election = permissions.get_election_for_user(request.user, pk)
     entries = selectors.voter_associations(request.user, election)
     if not entries:
-        raise PermissionDenied
+        on_roll = list(
+            selectors.roll_of(election).filter(association__in=permissions.managed_associations(request.user))
+        )
+        if not on_roll:
+            raise PermissionDenied
+        # A manager of an association on the roll who is not its voting representative: say who votes.
+        return render(
+            request,
+            "council/vote_not_representative.html",
+            {
+                "election": election,
+                "rows": [(entry, selectors.representative_of(entry.association)) for entry in on_roll],
+            },
+            status=403,
+        )
     voted = set(election.participations.filter(association__in=[e.association_id for e in entries]).values_list(
         "association_id", flat=True
     ))  # fmt: skip

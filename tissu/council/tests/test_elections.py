@@ -449,3 +449,17 @@ def test_the_candidacy_form_submits_and_shows_a_clear_refusal(client_for, colleg
     verify(association_a)
     assert client_for(manager_a).post(url, data).status_code == 302
     assert Candidacy.objects.get().statement == "Pour le sport."
+
+
+def test_a_manager_who_is_not_the_representative_is_told_who_votes(voting, association_a, client_for):
+    from django.contrib.auth import get_user_model
+
+    from tissu.directory.models import Membership
+
+    election, _candidacies, _others = voting
+    treasurer = get_user_model().objects.create_user(email="t@example.org", password="x", full_name="Tom Treasurer")
+    Membership.objects.create(user=treasurer, association=association_a, role="treasurer")
+    response = client_for(treasurer).get(reverse("council:vote", args=[election.pk]))
+    assert response.status_code == 403
+    assert "Association A: Alice Manager votes." in response.content.decode()
+    assert ballot_count(election) == (0, 0)

@@ -121,6 +121,13 @@ NOT_RENDERED_HERE |= {
     "volunteering/includes/profile_missions.html",
 }  # fmt: skip
 
+# Council: tissu/council/tests/test_meetings.py sends each email and shows actions followed at the next meeting.
+NOT_RENDERED_HERE |= {
+    f"council/emails/{name}{suffix}"
+    for name in ("convocation", "minutes_published", "consultation_asked", "consultation_answered")
+    for suffix in (".html", ".txt", "_subject.txt")
+} | {"council/includes/actions.html", "council/vote_not_representative.html"}
+
 
 def test_the_server_error_page_renders_without_context():
     html = get_template("500.html").render({})

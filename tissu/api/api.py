@@ -12,7 +12,7 @@ from django.urls import reverse
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from tissu.api import directory
+from tissu.api import directory, funding
 
 DESCRIPTION = """\
 Public, read-only data of the city's associative life. No key is needed.
@@ -67,8 +67,12 @@ def api_root(request):
         "version": api.version,
         "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
         "docs": request.build_absolute_uri(reverse("api:openapi-view")),
-        "endpoints": {name: request.build_absolute_uri(url) for name, url in directory.index_urls().items()},
+        "endpoints": {
+            name: request.build_absolute_uri(url)
+            for name, url in {**directory.index_urls(), **funding.index_urls()}.items()
+        },
     }
 
 
 api.add_router("", directory.router)
+api.add_router("", funding.router)

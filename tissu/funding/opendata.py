@@ -62,8 +62,8 @@ def _payments_subquery(function):
     )
 
 
-def grant_rows(*, year: int | None = None):
-    """Plain tuples for the grants decided, from one query read in chunks."""
+def grant_values(*, year: int | None = None):
+    """The grants decided as plain tuples (a lazy queryset: one query, sliced by the API, streamed by the CSV)."""
     return (
         decided_grants(year=year)
         .order_by("deliberation_date", "id")
@@ -89,7 +89,6 @@ def grant_rows(*, year: int | None = None):
             "call__scheme__grant_kind",
             "call__scheme__name",
         )
-        .iterator(chunk_size=CHUNK)
     )
 
 
@@ -101,13 +100,16 @@ def percentage(amount: Decimal, charges: Decimal | None) -> str:
     return str(min(max(share, Decimal("0.01")), Decimal("1")).normalize())
 
 
-def scdl_records(*, year: int | None = None):
-    """Each grant as the 16 SCDL values, in the schema's order."""
+def scdl_records(*, year: int | None = None, rows=None):
+    """Each grant as the 16 SCDL values, in the schema's order; rows: a slice of grant_values() (default: every
+    grant, read with a server-side cursor in chunks)."""
     city = city_settings_get()
+    if rows is None:
+        rows = grant_values(year=year).iterator(chunk_size=CHUNK)
     for (
         decided_on, reference, name, siret, rna_id, title, amount, instalments, first, last,
         project_charges, association_charges, grant_kind, scheme_name,
-    ) in grant_rows(year=year):  # fmt: skip
+    ) in rows:  # fmt: skip
         charges = project_charges if grant_kind == GrantKind.PROJECT else association_charges
         if first and last and first != last:
             period = f"{first.isoformat()}/{last.isoformat()}"

@@ -113,6 +113,7 @@ ROWS = [
     Row("funding:call-detail", PUBLIC, setup=_call),
     Row("funding:grant-list", PUBLIC),
     Row("funding:grant-csv", PUBLIC, browse=False),
+    Row("api:grant-list", PUBLIC, browse=False),
     Row("funding:application-create", MANAGERS, setup=_call),
     Row("funding:my-applications", SIGNED_IN_ONLY),
     # The office reads an application on its own review page (a redirect from the association's page).

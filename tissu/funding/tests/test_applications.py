@@ -126,7 +126,9 @@ def test_a_submitted_application_can_no_longer_be_edited(client_for, manager_a):
         services.application_set_budget(
             actor=manager_a, application=application, kind=BudgetKind.PROJECT, amounts={"604": Decimal("1")}
         )
-    response = client_for(manager_a).post(reverse("funding:application-edit", args=[application.pk]), {"project_title": "Autre"})
+    response = client_for(manager_a).post(
+        reverse("funding:application-edit", args=[application.pk]), {"project_title": "Autre"}
+    )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.project_title == "Fête de quartier solidaire"
@@ -138,7 +140,9 @@ def test_an_incomplete_application_is_completed_and_submitted_again_as_a_new_ver
     application = make_application(by=manager_a)
     submit(application, manager_a)
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_mark_incomplete(actor=staff, application=application, missing_items="Le RIB est illisible.")
+        services.application_mark_incomplete(
+            actor=staff, application=application, missing_items="Le RIB est illisible."
+        )
     assert any("Le RIB est illisible." in message.body for message in mail.outbox)
     application.refresh_from_db()
     services.application_update(actor=manager_a, application=application, values={"objectives": "Rassembler."})

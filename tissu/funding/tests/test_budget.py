@@ -16,7 +16,13 @@ def test_the_chart_of_accounts_puts_each_block_on_its_side():
 
 
 def test_a_balanced_budget_has_no_error():
-    amounts = {"604": Decimal("100"), "74com": Decimal("60"), "756": Decimal("40"), "864": Decimal("5"), "870": Decimal("5")}
+    amounts = {
+        "604": Decimal("100"),
+        "74com": Decimal("60"),
+        "756": Decimal("40"),
+        "864": Decimal("5"),
+        "870": Decimal("5"),
+    }
     assert budget.balance_errors(amounts) == []
 
 

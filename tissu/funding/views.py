@@ -42,7 +42,14 @@ def scheme_list(request):
     return render(
         request,
         "funding/scheme_list.html",
-        {"form": form, "schemes": schemes, "open_calls": list(selectors.calls(now=now, open_only=True))},
+        {
+            "form": form,
+            "schemes": schemes,
+            "open_calls": list(selectors.calls(now=now, open_only=True)),
+            "can_see_overview": permissions.can_see_overview(request.user),
+            "can_see_sessions": permissions.can_see_sessions(request.user),
+            "is_office": permissions.is_office(request.user),
+        },
     )
 
 

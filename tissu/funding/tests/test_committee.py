@@ -43,7 +43,7 @@ def test_a_member_votes_on_the_meeting_items(client_for, committee, session_with
 def test_a_member_of_an_applicant_association_neither_sees_its_scoring_nor_votes(
     client_for, committee, association_a, session_with_items
 ):
-    session, item_a, item_b = session_with_items
+    session, item_a, _item_b = session_with_items
     Membership.objects.create(user=committee, association=association_a, role=MembershipRole.MEMBER)
     page = client_for(committee).get(reverse("funding:session-detail", args=[session.pk])).content.decode()
     assert "1,234.00" not in page and "1 234,00" not in page and "score: 7" not in page

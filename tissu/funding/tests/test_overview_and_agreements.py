@@ -1,4 +1,5 @@
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -101,5 +102,5 @@ def test_renewal_reminders_are_sent_once(django_capture_on_commit_callbacks, per
     assert any("alice@example.org" in message.to for message in mail.outbox)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("funding_agreement_reminders", stdout=open("/dev/null", "w"))
+        call_command("funding_agreement_reminders", stdout=io.StringIO())
     assert mail.outbox == []

@@ -31,10 +31,8 @@ def test_the_whole_review_from_receipt_to_closing(
     with django_capture_on_commit_callbacks(execute=True):
         assert act(office, application, "complete").status_code == 302
         assert act(office, application, "start-review").status_code == 302
-        response = act(
-            office, application, "review",
-            {"opinion": "favourable", "comment": "Projet solide.", "proposed_amount": "1800", f"score_{criterion.pk}": "8"},
-        )  # fmt: skip
+        review = {"opinion": "favourable", "comment": "Projet solide.", "proposed_amount": "1800"}
+        response = act(office, application, "review", {**review, f"score_{criterion.pk}": "8"})
         assert response.status_code == 302
         assert act(office, application, "committee", {"session": session.pk}).status_code == 302
         item = session.items.get()

@@ -125,3 +125,14 @@ NOT_RENDERED_HERE |= {"agenda/includes/profile_events.html"} | {
     for name in ("registration_confirmed", "registration_waiting", "place_offered", "schedule_changed", "reminder")
     for suffix in (".html", ".txt", "_subject.txt")
 }
+
+# Funding: tissu/funding/tests (test_applications, test_review, test_reminders, test_overview_and_agreements)
+# send every message.
+NOT_RENDERED_HERE |= {"funding/emails/_update_message.txt"} | {
+    f"funding/emails/{name}{suffix}"
+    for name in (
+        "application_update", "application_received_office", "application_reminder", "document_expiring",
+        "agreement_renewal",
+    )
+    for suffix in (".html", ".txt", "_subject.txt")
+}  # fmt: skip

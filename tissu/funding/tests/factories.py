@@ -149,8 +149,9 @@ def put_on_agenda(session, application) -> SessionItem:
 
 def make_agreement(*, association="association-a", start_year=None, years=3, scheme=None) -> MultiYearAgreement:
     start = start_year or timezone.localdate().year
+    number = MultiYearAgreement.objects.count() + 1
     agreement = MultiYearAgreement.objects.create(
-        association=_association(association), scheme=scheme or make_scheme(), reference=f"CPO-{start}-{MultiYearAgreement.objects.count() + 1}",
+        association=_association(association), scheme=scheme or make_scheme(), reference=f"CPO-{start}-{number}",
         title="Animation de la maison de quartier", start_year=start, end_year=start + years - 1,
         signed_on=datetime.date(start, 1, 15), deliberation_ref="DEL-CPO",
     )  # fmt: skip

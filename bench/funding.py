@@ -59,7 +59,7 @@ def _base(rng):
     from tissu.funding.models import AidScheme, CallForProjects
 
     call_command("migrate", verbosity=0)
-    city = CitySettings.objects.first() or CitySettings.objects.create()
+    city = CitySettings.objects.filter(pk=1).first() or CitySettings.objects.create(pk=1)
     city.name, city.siret = "Bellerive-sur-Orge", "21910999800001"
     city.save()
     staff = User.objects.filter(email="bench-staff@example.org").first()

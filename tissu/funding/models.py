@@ -295,6 +295,8 @@ class GrantApplication(models.Model):
         verbose_name_plural = _("grant applications")
         indexes = [
             models.Index(fields=["status", "-created_at"], name="funding_app_status"),
+            # The office's list: newest submissions first (docs/benchmarks.md, "Funding (issue 8)").
+            models.Index(fields=["-submitted_at", "-id"], name="funding_app_submitted"),
             models.Index(fields=["decision", "deliberation_date"], name="funding_app_decision"),
         ]
         constraints = [

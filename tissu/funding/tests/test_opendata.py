@@ -21,10 +21,9 @@ SCHEMA = settings.BASE_DIR / "tissu" / "funding" / "tests" / "scdl_subventions_s
 
 @pytest.fixture
 def city():
-    city = CitySettings.objects.first() or CitySettings.objects.create()
-    city.name = "Bellerive-sur-Orge"
-    city.siret = "21910999800001"
-    city.save()
+    city, _ = CitySettings.objects.update_or_create(
+        pk=1, defaults={"name": "Bellerive-sur-Orge", "siret": "21910999800001"}
+    )
     return city
 
 

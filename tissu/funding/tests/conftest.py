@@ -2,12 +2,16 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
 def english_pages(client):
-    """Assertions read English messages: pages are asked for in English (French is the default)."""
+    """Assertions read English messages: pages are asked for in English (French is the default), and services
+    called directly raise their messages in English. Emails keep their recipient's language."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

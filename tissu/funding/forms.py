@@ -191,11 +191,16 @@ class ApplicationForm(forms.ModelForm):
         return [self[f"id_{key}"] for key, _label, _length in IDENTIFICATION_FIELDS] + [self["officers"]]
 
     def clean_officers(self):
+        # Officers pre-filled from the directory keep their account's id (account deletion removes them).
+        known = {o.get("name"): o.get("user_id") for o in (self.instance.identification or {}).get("officers", [])}
         officers = []
         for line in self.cleaned_data["officers"].splitlines():
             if line.strip():
                 name, _sep, role = line.partition("|")
-                officers.append({"name": name.strip()[:200], "role": role.strip()[:100]})
+                officer = {"name": name.strip()[:200], "role": role.strip()[:100]}
+                if known.get(officer["name"]):
+                    officer["user_id"] = known[officer["name"]]
+                officers.append(officer)
         return officers
 
     def values(self) -> dict:

@@ -31,6 +31,7 @@ from tissu.audit.services import audit_log
 from tissu.directory.models import MANAGER_ROLES, Association
 from tissu.funding import budget, emails, permissions
 from tissu.funding.models import (
+    EDITABLE_STATUSES,
     AgreementObjective,
     AgreementYear,
     AidScheme,
@@ -232,7 +233,7 @@ def document_delete(*, actor, document: Document) -> None:
 def identification_from_directory(association: Association) -> dict:
     """CERFA 12156 section 1, pre-filled from the directory (the association may correct it in the form)."""
     officers = [
-        {"name": m.user.full_name, "role": m.get_role_display()}
+        {"name": m.user.full_name, "role": m.get_role_display(), "user_id": m.user_id}
         for m in association.memberships.select_related("user")
         .filter(role__in=MANAGER_ROLES, user__deleted_at__isnull=True)
         .order_by("role", "id")
@@ -1090,11 +1091,11 @@ def stale_reminders(*, now: datetime.datetime, incomplete_days: int = 14) -> int
 
 def personal_data_erase(user) -> None:
     """Applications and votes are records of the city (public accounting, décret 2017-779): they stay, pointing
-    at the anonymised account. Drafts this person started alone are deleted; their name leaves the officers
-    pre-filled in drafts."""
-    for application in GrantApplication.objects.filter(status=Status.DRAFT, association__memberships__user=user):
+    at the anonymised account. The person leaves the officers pre-filled in applications still being written
+    (drafts and files sent back as incomplete), found by the user id the pre-filling recorded."""
+    for application in GrantApplication.objects.filter(status__in=EDITABLE_STATUSES).only("identification"):
         officers = application.identification.get("officers", [])
-        kept = [o for o in officers if o.get("name") != user.full_name]
+        kept = [officer for officer in officers if officer.get("user_id") != user.pk]
         if kept != officers:
             application.identification = {**application.identification, "officers": kept}
             application.save(update_fields=["identification"])

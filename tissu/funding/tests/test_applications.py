@@ -33,7 +33,9 @@ def test_a_manager_starts_an_application_pre_filled_from_the_directory(client_fo
     assert application.identification["rna_id"] == "W912000001"
     assert application.identification["siret"] == "73282932000074"
     assert "rue des Lilas" in application.identification["office_address"]
-    assert application.identification["officers"] == [{"name": "Alice Manager", "role": "president"}]
+    assert application.identification["officers"] == [
+        {"name": "Alice Manager", "role": "president", "user_id": manager_a.pk}
+    ]
     assert AuditEntry.objects.filter(action="funding.application.created").exists()
 
 

@@ -106,3 +106,19 @@ def test_the_validation_would_catch_a_raw_rna_id(client, grants, tmp_path):
     report = frictionless.validate("raw.csv", basepath=str(tmp_path), schema=schema)
     assert not report.valid
     assert "constraint-error" in {error[2] for error in report.flatten(["rowNumber", "fieldName", "type"])}
+
+
+def test_the_public_grants_page_has_a_constant_number_of_queries(client, grants):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("funding:grant-list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    for _ in range(5):
+        make_decided(association="association-b")
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(url)
+    assert len(first.captured_queries) == len(second.captured_queries)
+    assert "7 grants" in response.content.decode()

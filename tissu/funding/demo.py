@@ -171,7 +171,8 @@ def seed(ctx) -> None:
                          ("fonds-participation-habitants", "8000")]:  # fmt: skip
         for y in (year, year + 1):
             BudgetEnvelope.objects.get_or_create(scheme=schemes[slug], year=y, defaults={"amount": Decimal(amount)})
-    vaults = {a.pk: _documents(a, users.get("manager_a")) for a in associations}
+    uploaders = {associations[0].pk: users.get("manager_a"), associations[1].pk: users.get("manager_b")}
+    vaults = {a.pk: _documents(a, uploaders.get(a.pk)) for a in associations}
 
     held, _ = CommitteeSession.objects.get_or_create(
         title=f"Commission d'attribution de printemps {year}",

@@ -71,6 +71,21 @@ def eligibility_check(scheme: AidScheme, *, created_on, local: bool | None, annu
     return checks
 
 
+def eligibility_answers_from(association: Association) -> dict:
+    """The self-check's answers the directory knows for this association (as query-string values)."""
+    from tissu.city.selectors import city_settings_get
+
+    codes = city_settings_get().insee_code_list
+    answers = {
+        "created_on": association.creation_date.isoformat() if association.creation_date else "",
+        "local": ("yes" if association.office_insee_code in codes else "no") if codes else "",
+        "employer": "yes" if association.is_employer else "",
+        "in_qpv": "",
+        "annual_budget": "",
+    }
+    return answers
+
+
 def applications_of_user(user):
     return (
         GrantApplication.objects.filter(

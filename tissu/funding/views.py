@@ -72,7 +72,13 @@ def scheme_detail(request, slug):
 def eligibility(request, slug):
     """A self-check against the scheme's rules: answers in the query string, nothing stored."""
     scheme = _public_scheme(slug)
-    form = EligibilityForm(request.GET or None)
+    managed = permissions.managed_associations(request.user)
+    data = request.GET or None
+    chosen = next((a for a in managed if str(a.pk) == request.GET.get("association")), None)
+    if chosen is not None:
+        # Answers taken from the directory; the person may correct them and check again.
+        data = selectors.eligibility_answers_from(chosen)
+    form = EligibilityForm(data)
     checks = None
     if form.is_bound and form.is_valid():
         checks = selectors.eligibility_check(scheme, today=timezone.localdate(), **form.answers())
@@ -85,7 +91,9 @@ def eligibility(request, slug):
         else:
             verdict = "yes"
     return render(
-        request, "funding/eligibility.html", {"scheme": scheme, "form": form, "checks": checks, "verdict": verdict}
+        request,
+        "funding/eligibility.html",
+        {"scheme": scheme, "form": form, "checks": checks, "verdict": verdict, "managed": managed, "chosen": chosen},
     )
 
 

@@ -208,6 +208,32 @@ def session_minutes(request, pk):
     return render_form(request, "funding/session_minutes.html", {"form": form, "session": session})
 
 
+@login_required
+@require_safe
+def session_minutes_pdf(request, pk):
+    """The minutes with the members, the meeting items and the decisions recorded (the votes' tally per item;
+    who voted what stays on the page, for the members)."""
+    from tissu.lib.pdf import pdf_response
+
+    session = permissions.get_session_for_user(request.user, pk)
+    items = []
+    for item in session.items.select_related("application__association", "application__call__scheme").prefetch_related(
+        "opinions"
+    ):
+        votes = [opinion.vote for opinion in item.opinions.all()]
+        items.append({"item": item, "for": votes.count("for"), "against": votes.count("against"),
+                      "abstain": votes.count("abstain")})  # fmt: skip
+    return pdf_response(
+        template="funding/pdf/minutes.html",
+        context={
+            "session": session,
+            "items": items,
+            "members": list(session.members.select_related("user").prefetch_related("conflicts__association")),
+        },
+        filename=f"compte-rendu-{session.title}",
+    )
+
+
 urlpatterns = [
     path("commission/", session_list, name="session-list"),
     path("commission/nouvelle/", session_create, name="session-create"),
@@ -217,4 +243,5 @@ urlpatterns = [
     path("commission/<int:pk>/points/<int:item>/avis/", item_opinion, name="item-opinion"),
     path("commission/<int:pk>/points/<int:item>/decision/", item_decision, name="item-decision"),
     path("commission/<int:pk>/compte-rendu/", session_minutes, name="session-minutes"),
+    path("commission/<int:pk>/compte-rendu.pdf", session_minutes_pdf, name="session-minutes-pdf"),
 ]

@@ -160,6 +160,7 @@ ROWS = [
     Row("funding:item-opinion", MEMBER_POST, setup=_session_item, browse=False),
     Row("funding:item-decision", OFFICE_POST, setup=_session_item, browse=False),
     Row("funding:session-minutes", OFFICE_ONLY, setup=_session),
+    Row("funding:session-minutes-pdf", SESSIONS, setup=_session, browse=False),
     # Multi-year agreements: association A's, read by its managers, the office and elected officials.
     Row("funding:agreement-list", SIGNED_IN_ONLY),
     Row("funding:agreement-create", OFFICE_ONLY),

@@ -43,3 +43,18 @@ def test_calls_are_sorted_into_open_coming_and_closed(client):
     make_call(title="Appel clos", opens_in_days=-40, closes_in_days=-10)
     page = client.get(reverse("funding:call-list")).content.decode()
     assert page.index("Appel ouvert") < page.index("Appel futur") < page.index("Appel clos")
+
+
+def test_a_manager_fills_the_self_check_from_the_directory(client_for, manager_a, association_a):
+    from tissu.city.models import CitySettings
+    from tissu.directory.models import Association
+
+    CitySettings.objects.update_or_create(pk=1, defaults={"insee_codes": "91999"})
+    Association.objects.filter(pk=association_a.pk).update(creation_date=datetime.date(2001, 5, 4))
+    scheme = make_scheme(min_age_months=12, local_only=True)
+    page = client_for(manager_a).get(
+        reverse("funding:eligibility", args=[scheme.slug]), {"association": association_a.pk}
+    )
+    html = page.content.decode()
+    assert "Result: you seem eligible" in html
+    assert 'value="2001-05-04"' in html

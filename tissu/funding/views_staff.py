@@ -37,7 +37,8 @@ def staff_applications(request):
     form = StaffFilterForm(request.GET or None)
     applications = selectors.staff_application_list(**form.filters())
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "funding/staff_applications.html", {"form": form, "page": page})
+    template = "funding/staff_applications.html#results" if request.htmx else "funding/staff_applications.html"
+    return render(request, template, {"form": form, "page": page})
 
 
 def _staff_context(request, application, **forms):

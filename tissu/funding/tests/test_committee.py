@@ -118,3 +118,11 @@ def test_the_session_list_has_a_constant_number_of_queries(client_for, staff, co
     with CaptureQueriesContext(connection) as second:
         client.get(url)
     assert len(first.captured_queries) == len(second.captured_queries)
+
+
+def test_the_minutes_pdf_lists_the_recorded_decisions(client_for, staff, committee, session_with_items):
+    session, item_a, _item_b = session_with_items
+    services.item_record_decision(actor=staff, item=item_a, recommendation="grant", amount=Decimal("1000"))
+    response = client_for(committee).get(reverse("funding:session-minutes-pdf", args=[session.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")

@@ -170,3 +170,12 @@ def test_two_parallel_payments_cannot_exceed_the_grant(personas):
     errors, results = run_together(pay, pay)
     assert len(errors) == 1 and len(results) == 1
     assert Payment.objects.count() == 1
+
+
+def test_the_staff_list_answers_htmx_with_its_results_only(client_for, staff):
+    make_application(status=Status.RECEIVED, project_title="Jardin partagé")
+    response = client_for(staff).get(reverse("funding:staff-applications"), {"q": "jardin"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="application-results">') and "Jardin partagé" in html
+    assert "<h1>" not in html

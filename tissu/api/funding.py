@@ -33,12 +33,12 @@ class GrantOut(Schema):
 
 
 class GrantPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    next: str | None
-    previous: str | None
-    results: list[GrantOut]
+    count: int = Field(description="Number of grants matching the filters, all pages together.")
+    limit: int = Field(description="Page size asked for.")
+    offset: int = Field(description="Position of the first result of this page in the whole list (from 0).")
+    next: str | None = Field(description="Address of the next page, null on the last one.")
+    previous: str | None = Field(description="Address of the previous page, null on the first one.")
+    results: list[GrantOut] = Field(description="The grants of this page, oldest deliberation first.")
 
 
 class GrantQuery(Schema):

@@ -22,6 +22,7 @@ from django.db.models import Max, Min, OuterRef, Subquery, Sum
 from stdnum.fr import siret as siret_check
 
 from tissu.city.selectors import city_settings_get
+from tissu.directory.opendata import csv_cell
 from tissu.funding import budget
 from tissu.funding.models import BudgetKind, BudgetLine, GrantKind, Payment
 from tissu.funding.selectors import decided_grants
@@ -140,11 +141,19 @@ class _Echo:
         return value
 
 
+# Free text typed by people (names, titles, references): a spreadsheet must not run it as a formula.
+TEXT_COLUMNS = [HEADER.index(name) for name in ("referenceDecision", "nomBeneficiaire", "objet", "dispositifAide")]
+OBJET = HEADER.index("objet")
+
+
 def scdl_csv_lines(*, year: int | None = None):
     """The CSV file, line by line (for StreamingHttpResponse)."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     yield writer.writerow(HEADER)
     for record in scdl_records(year=year):
+        for index in TEXT_COLUMNS:
+            record[index] = csv_cell(record[index])
+        record[OBJET] = record[OBJET][:256]
         yield writer.writerow(record)
 
 

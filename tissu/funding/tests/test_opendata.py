@@ -37,7 +37,7 @@ def grants(personas, city, staff, association_a, association_b):
     services.payment_record(
         actor=staff, application=first, amount=Decimal("1000"), paid_on=first.deliberation_date.replace(day=28)
     )
-    make_decided(association=association_b, amount=Decimal("800"))
+    make_decided(association=association_b, amount=Decimal("800"), project_title="=HYPERLINK(\"http://x\")")
     make_application(status=Status.UNDER_REVIEW)  # not decided: not published
     return first
 
@@ -66,6 +66,7 @@ def test_it_keeps_a_valid_siret_and_rna_and_drops_an_rna_outside_the_pattern(cli
     a, b = rows["Association A"], rows["Association B"]
     assert (a["idBeneficiaire"], a["rnaBeneficiaire"]) == ("73282932000074", "W912000001")
     assert (b["idBeneficiaire"], b["rnaBeneficiaire"]) == ("", "")
+    assert b["objet"].startswith("'=HYPERLINK")  # never run as a spreadsheet formula
     assert a["conditionsVersement"] == "unique"
     assert "/" in a["datesPeriodeVersement"]
     assert a["montant"] == "1500.00"

@@ -37,7 +37,7 @@ def grants(personas, city, staff, association_a, association_b):
     services.payment_record(
         actor=staff, application=first, amount=Decimal("1000"), paid_on=first.deliberation_date.replace(day=28)
     )
-    make_decided(association=association_b, amount=Decimal("800"), project_title="=HYPERLINK(\"http://x\")")
+    make_decided(association=association_b, amount=Decimal("800"), project_title='=HYPERLINK("http://x")')
     make_application(status=Status.UNDER_REVIEW)  # not decided: not published
     return first
 

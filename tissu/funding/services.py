@@ -217,6 +217,13 @@ def document_upload(*, actor, association: Association, values: dict) -> Documen
 
 
 @transaction.atomic
+def document_access_record(*, actor, document: Document) -> None:
+    """The office opening an association's document (bank details, accounts) is logged; its managers are not."""
+    if not permissions.is_manager_of(actor, document.association):
+        audit_log(actor=actor, action="funding.document.opened", target=document, data={"kind": document.kind})
+
+
+@transaction.atomic
 def document_delete(*, actor, document: Document) -> None:
     if not permissions.is_manager_of(actor, document.association):
         raise PermissionDenied

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tissu.audit.models import AuditEntry
 from tissu.funding.models import Document, Status
 from tissu.funding.tests.factories import make_application, make_document
 
@@ -34,6 +35,9 @@ def test_documents_have_no_public_url_and_download_only_for_the_association_and_
     assert client_for(manager_a).get(url).status_code == 200
     assert client_for(staff).get(url).status_code == 200
     assert client_for(manager_b).get(url).status_code == 403
+    # The office's reading is in the audit log, the association's own is not.
+    opened = AuditEntry.objects.filter(action="funding.document.opened", target_id=str(document.pk))
+    assert list(opened.values_list("actor", flat=True)) == [staff.pk]
 
 
 def test_it_refuses_a_file_of_another_kind(client_for, manager_a, association_a):

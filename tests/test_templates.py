@@ -127,8 +127,8 @@ NOT_RENDERED_HERE |= {"agenda/includes/profile_events.html"} | {
 }
 
 # Funding: tissu/funding/tests (test_applications, test_review, test_reminders, test_overview_and_agreements)
-# send every message.
-NOT_RENDERED_HERE |= {"funding/emails/_update_message.txt"} | {
+# send every message; test_opendata.py renders the grants section of an association's profile.
+NOT_RENDERED_HERE |= {"funding/emails/_update_message.txt", "funding/includes/profile_grants.html"} | {
     f"funding/emails/{name}{suffix}"
     for name in (
         "application_update", "application_received_office", "application_reminder", "document_expiring",

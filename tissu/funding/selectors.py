@@ -216,6 +216,11 @@ def decided_grants(*, year: int | None = None):
     return queryset.select_related("association", "call__scheme").order_by("-deliberation_date", "-id")
 
 
+def grants_of_association(association: Association, user=None) -> list[GrantApplication]:
+    """The grants decided for this association, newest first (public data: its profile lists them)."""
+    return list(decided_grants().filter(association=association)[:10])
+
+
 def grant_years() -> list[int]:
     return sorted({d.year for d in decided_grants().values_list("deliberation_date", flat=True) if d}, reverse=True)
 

@@ -123,3 +123,9 @@ def test_the_public_grants_page_has_a_constant_number_of_queries(client, grants)
         response = client.get(url)
     assert len(first.captured_queries) == len(second.captured_queries)
     assert "7 grants" in response.content.decode()
+
+
+def test_an_associations_profile_lists_its_grants(client, grants, association_a):
+    page = client.get(reverse("directory:association-detail", args=[association_a.slug])).content.decode()
+    assert "Grants from the city" in page
+    assert "Fête, &quot;quartier&quot; et musique" in page

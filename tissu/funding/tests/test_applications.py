@@ -212,3 +212,39 @@ def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as context:
         client.get(url)
     return len(context.captured_queries)
+
+
+def test_a_manager_fills_and_submits_an_application_through_the_pages(client_for, manager_a, association_a):
+    client = client_for(manager_a)
+    scheme = make_scheme(required_documents=["statutes"])
+    call = make_call(scheme=scheme)
+    client.post(reverse("funding:application-create", args=[call.pk]), {"association": association_a.pk})
+    application = GrantApplication.objects.get()
+    response = client.post(
+        reverse("funding:application-edit", args=[application.pk]),
+        {"id_name": "Association A", "id_rna_id": "W912000001", "id_siret": "", "id_office_address": "1 rue Haute",
+         "officers": "Alice Manager | présidente\nBruno Trésorier | trésorier", "project_title": "Ciné-club",
+         "project_description": "Des projections gratuites.", "amount_requested": "1000", "volunteer_count": "8"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    for kind, lines in {
+        "association": {"line_604": "5000", "line_74com": "1000", "line_756": "4000"},
+        "project": {"line_604": "1500", "line_74com": "1000", "line_758": "500"},
+    }.items():
+        assert client.post(reverse("funding:application-budget", args=[application.pk, kind]), lines).status_code == 302
+    statutes = make_document(association=association_a)
+    response = client.post(
+        reverse("funding:application-documents", args=[application.pk]), {"documents": [statutes.pk]}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("funding:application-submit", args=[application.pk]),
+        {"sworn_name": "Alice Manager", "sworn_capacity": "présidente", "sworn": "on"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.RECEIVED
+    officers = application.identification["officers"]
+    assert officers[0] == {"name": "Alice Manager", "role": "présidente", "user_id": manager_a.pk}
+    assert officers[1] == {"name": "Bruno Trésorier", "role": "trésorier"}
+    assert application.versions.get().snapshot["documents"][0]["id"] == statutes.pk

@@ -29,6 +29,20 @@ DOCUMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "odt", "ods", "docx", "xlsx"
 YES_NO = [("", _("I do not know")), ("yes", _("yes")), ("no", _("no"))]
 
 
+class AmountField(forms.DecimalField):
+    """An amount in euros as people type it: "1 250,50" or "1250.50" (spaces and a decimal comma accepted)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(localize=True, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "").replace("€", "")
+        return super().to_python(value)
+
+
 def _yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
@@ -60,7 +74,7 @@ class SchemeFilterForm(forms.Form):
 class EligibilityForm(forms.Form):
     created_on = forms.DateField(label=_("Date the association was created"), required=False, widget=DateInput())
     local = forms.ChoiceField(label=_("Is its office in the city?"), choices=YES_NO, required=False)
-    annual_budget = forms.DecimalField(label=_("Its annual budget (€)"), required=False, min_value=0, decimal_places=2)
+    annual_budget = AmountField(label=_("Its annual budget (€)"), required=False, min_value=0, decimal_places=2)
     in_qpv = forms.ChoiceField(
         label=_("Does the project take place in a priority neighbourhood (QPV)?"), choices=YES_NO, required=False
     )
@@ -117,7 +131,7 @@ class CallForm(forms.ModelForm):
 class EnvelopeForm(forms.Form):
     scheme = forms.ModelChoiceField(label=_("Aid scheme"), queryset=AidScheme.objects.all())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    amount = forms.DecimalField(label=_("Envelope (€)"), min_value=0, decimal_places=2, max_digits=12)
+    amount = AmountField(label=_("Envelope (€)"), min_value=0, decimal_places=2, max_digits=12)
 
 
 class DocumentForm(forms.ModelForm):
@@ -172,6 +186,8 @@ class ApplicationForm(forms.ModelForm):
             "start_date", "end_date", "evaluation", "amount_requested",
         ]  # fmt: skip
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        # French amounts are typed with a decimal comma.
+        localized_fields = ["amount_requested", "employee_fte"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,7 +233,7 @@ class BudgetForm(forms.Form):
     def __init__(self, *args, amounts: dict, **kwargs):
         super().__init__(*args, **kwargs)
         for code, line in budget.entry_lines().items():
-            self.fields[f"line_{code}"] = forms.DecimalField(
+            self.fields[f"line_{code}"] = AmountField(
                 label=line.label,
                 required=False,
                 min_value=0,
@@ -278,7 +294,7 @@ class MissingItemsForm(forms.Form):
 class ReviewForm(forms.Form):
     opinion = forms.ChoiceField(label=_("Agent's opinion"), choices=Opinion.choices)
     comment = forms.CharField(label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    proposed_amount = forms.DecimalField(
+    proposed_amount = AmountField(
         label=_("Proposed amount (€)"), required=False, min_value=0, decimal_places=2, max_digits=12
     )
 
@@ -317,9 +333,7 @@ class CommitteeChoiceForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
-    amount = forms.DecimalField(
-        label=_("Amount granted (€)"), required=False, min_value=0, decimal_places=2, max_digits=12
-    )
+    amount = AmountField(label=_("Amount granted (€)"), required=False, min_value=0, decimal_places=2, max_digits=12)
     deliberation_ref = forms.CharField(label=_("Deliberation reference"), max_length=100)
     deliberation_date = forms.DateField(label=_("Deliberation date"), widget=DateInput())
     instalments = forms.IntegerField(label=_("Planned instalments"), min_value=1, max_value=12, initial=1)
@@ -329,7 +343,7 @@ class DecisionForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount (€)"), min_value=Decimal("0.01"), decimal_places=2, max_digits=12)
+    amount = AmountField(label=_("Amount (€)"), min_value=Decimal("0.01"), decimal_places=2, max_digits=12)
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
 
@@ -348,7 +362,7 @@ class FinalReportForm(forms.Form):
         entry = budget.entry_lines()
         for line in lines:
             label = entry[line.code].label if line.code in entry else line.code
-            self.fields[f"actual_{line.code}"] = forms.DecimalField(
+            self.fields[f"actual_{line.code}"] = AmountField(
                 label=_("%(line)s – actual (planned: %(planned)s €)") % {"line": label, "planned": line.planned},
                 min_value=0,
                 max_digits=12,
@@ -404,7 +418,7 @@ class OpinionForm(forms.Form):
 
 class ItemDecisionForm(forms.Form):
     recommendation = forms.ChoiceField(label=_("Committee's decision"), choices=Recommendation.choices)
-    amount = forms.DecimalField(label=_("Amount (€)"), required=False, min_value=0, decimal_places=2, max_digits=12)
+    amount = AmountField(label=_("Amount (€)"), required=False, min_value=0, decimal_places=2, max_digits=12)
 
 
 class MinutesForm(forms.Form):

@@ -248,3 +248,18 @@ def test_a_manager_fills_and_submits_an_application_through_the_pages(client_for
     assert officers[0] == {"name": "Alice Manager", "role": "présidente", "user_id": manager_a.pk}
     assert officers[1] == {"name": "Bruno Trésorier", "role": "trésorier"}
     assert application.versions.get().snapshot["documents"][0]["id"] == statutes.pk
+
+
+def test_french_amounts_with_a_decimal_comma_are_understood(client_for, manager_a):
+    application = make_application(by=manager_a, budgets=False)
+    client = client_for(manager_a)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    response = client.post(
+        reverse("funding:application-budget", args=[application.pk, "project"]),
+        {"line_604": "1 250,50", "line_74com": "1250.50"},
+    )
+    assert response.status_code == 302, [line for line in response.content.decode().splitlines() if "error" in line][:5]
+    assert services.budget_amounts(application, BudgetKind.PROJECT) == {
+        "604": Decimal("1250.50"),
+        "74com": Decimal("1250.50"),
+    }

@@ -126,3 +126,12 @@ def test_the_minutes_pdf_lists_the_recorded_decisions(client_for, staff, committ
     response = client_for(committee).get(reverse("funding:session-minutes-pdf", args=[session.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+
+
+def test_each_meeting_item_has_its_own_form_ids(client_for, committee, session_with_items):
+    import re
+
+    session, _item_a, _item_b = session_with_items
+    page = client_for(committee).get(reverse("funding:session-detail", args=[session.pk])).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))

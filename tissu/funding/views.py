@@ -250,7 +250,8 @@ def application_budget(request, pk, kind):
     if not application.is_editable:
         messages.error(request, _("This application was submitted: it can no longer be changed."))
         return redirect("funding:application-detail", application.pk)
-    form = BudgetForm(posted(request), amounts=services.budget_amounts(application, kind))
+    saved = services.budget_amounts(application, kind)
+    form = BudgetForm(posted(request), amounts=saved)
     balance = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,6 +275,8 @@ def application_budget(request, pk, kind):
             "application": application,
             "kind": kind,
             "kind_label": BudgetKind(kind).label,
+            "saved_totals": budget.totals(saved),
+            "saved_errors": budget.balance_errors(saved) if saved else [],
             "sections": form.sections(),
             "side_labels": {
                 budget.CHARGES: _("Charges"),

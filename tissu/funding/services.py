@@ -869,6 +869,8 @@ def session_add_item(*, actor, session: CommitteeSession, application: GrantAppl
         raise ValidationError(_("The session was held: its meeting items can no longer change."))
     if not current.review_opinion:
         raise ValidationError(_("Give the agent's opinion before sending the application to the committee."))
+    if session.items.filter(application=current).exists():
+        raise ValidationError(_("This application was already on this session's meeting items: choose a later one."))
     order = session.items.count() + 1
     item = SessionItem.objects.create(session=session, application=current, order=order)
     _move(actor, current, Status.COMMITTEE, action="sent_to_committee", data={"session": session.pk})

@@ -179,3 +179,17 @@ def test_the_staff_list_answers_htmx_with_its_results_only(client_for, staff):
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="application-results">') and "Jardin partagé" in html
     assert "<h1>" not in html
+
+
+def test_a_postponed_application_goes_to_a_later_session(staff):
+    application = make_application(status=Status.UNDER_REVIEW, review_opinion="favourable")
+    first, later = make_session(), make_session(title="Commission suivante", in_days=40)
+    services.session_add_item(actor=staff, session=first, application=application)
+    services.item_record_decision(actor=staff, item=first.items.get(), recommendation="postpone", amount=None)
+    application.refresh_from_db()
+    assert application.status == Status.UNDER_REVIEW
+    with pytest.raises(ValidationError):
+        services.session_add_item(actor=staff, session=first, application=application)
+    services.session_add_item(actor=staff, session=later, application=application)
+    application.refresh_from_db()
+    assert application.status == Status.COMMITTEE

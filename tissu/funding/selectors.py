@@ -208,6 +208,18 @@ def envelope_overview(*, year: int) -> list[EnvelopeRow]:
     return rows
 
 
+def status_counts(*, year: int) -> list[tuple[str, int]]:
+    """How many applications of the year's calls are at each step (drafts left out), in the workflow's order."""
+    counts = dict(
+        GrantApplication.objects.filter(call__year=year)
+        .exclude(status=Status.DRAFT)
+        .values("status")
+        .annotate(count=Count("id"))
+        .values_list("status", "count")
+    )
+    return [(label, counts.get(value, 0)) for value, label in Status.choices if value != Status.DRAFT]
+
+
 def decided_grants(*, year: int | None = None):
     """Grants decided (the public page and the open data): granted, whatever the payment stage."""
     queryset = GrantApplication.objects.filter(status__in=DECIDED_STATUSES, decision=Decision.GRANTED)

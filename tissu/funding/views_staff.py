@@ -264,6 +264,7 @@ def overview(request):
         "funding/overview.html",
         {
             "rows": rows,
+            "statuses": selectors.status_counts(year=year),
             "year": year,
             "totals": totals,
             "previous": year - 1,

@@ -34,6 +34,27 @@ def test_the_overview_shows_committed_decided_paid_and_remaining(client_for, ele
     assert row.remaining == Decimal("5100")
     page = client_for(elected).get(reverse("funding:overview"), {"annee": year}).content.decode()
     assert "5,100.00" in page
+    assert '<th scope="row">Under review</th><td class="num">1</td>' in page
+
+
+def test_the_overview_has_a_constant_number_of_queries(client_for, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    year = timezone.localdate().year + 1
+    client = client_for(staff)
+    make_application(call=make_call(year=year), status=Status.RECEIVED)
+    url = reverse("funding:overview")
+    client.get(url, {"annee": year})
+    with CaptureQueriesContext(connection) as first:
+        client.get(url, {"annee": year})
+    for index in range(3):
+        scheme = make_scheme(slug=f"s{index}")
+        BudgetEnvelope.objects.create(scheme=scheme, year=year, amount=Decimal("100"))
+        make_decided(call=make_call(scheme=scheme, year=year), amount=Decimal("50"), amount_requested=Decimal("50"))
+    with CaptureQueriesContext(connection) as second:
+        client.get(url, {"annee": year})
+    assert len(first.captured_queries) == len(second.captured_queries)
 
 
 def test_an_envelope_cannot_be_negative(staff):

@@ -4,9 +4,11 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.concurrency import run_together
 from tissu.audit.models import AuditEntry
 from tissu.directory.models import Association
 from tissu.funding import services
@@ -263,3 +265,17 @@ def test_french_amounts_with_a_decimal_comma_are_understood(client_for, manager_
         "604": Decimal("1250.50"),
         "74com": Decimal("1250.50"),
     }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_parallel_submissions_freeze_one_version(personas):
+    manager = personas["manager_a"]
+    application = make_application(by=manager)
+
+    def send():
+        return submit(application, manager)
+
+    errors, results = run_together(send, send)
+    assert len(errors) == 1 and len(results) == 1
+    assert list(ApplicationVersion.objects.values_list("number", flat=True)) == [1]

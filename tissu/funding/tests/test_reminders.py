@@ -53,3 +53,26 @@ def test_stale_applications_and_overdue_reports_are_reminded_once(personas, djan
     assert fresh.reference not in subjects
     with django_capture_on_commit_callbacks(execute=True):
         assert services.stale_reminders(now=now) == 0
+
+
+def test_the_commands_are_idempotent(association_a, django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+
+    overdue = make_decided(status=Status.REPORT_DUE)
+    make_document(
+        association=association_a, kind="insurance", valid_until=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    GrantApplication.objects.filter(pk=overdue.pk).update(
+        report_due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    outputs = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            for command in ("funding_document_reminders", "funding_stale_reminders", "funding_agreement_reminders"):
+                out = io.StringIO()
+                call_command(command, stdout=out)
+                outputs.append(out.getvalue().split()[0])
+    assert outputs == ["1", "1", "0", "0", "0", "0"]
+    assert len(mail.outbox) == 2

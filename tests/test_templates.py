@@ -148,3 +148,14 @@ NOT_RENDERED_HERE |= {"agenda/includes/profile_events.html"} | {
     )
     for suffix in (".html", ".txt", "_subject.txt")
 }
+
+# Funding: tissu/funding/tests (test_applications, test_review, test_reminders, test_overview_and_agreements)
+# send every message; test_opendata.py renders the grants section of an association's profile.
+NOT_RENDERED_HERE |= {"funding/emails/_update_message.txt", "funding/includes/profile_grants.html"} | {
+    f"funding/emails/{name}{suffix}"
+    for name in (
+        "application_update", "application_received_office", "application_reminder", "document_expiring",
+        "agreement_renewal",
+    )
+    for suffix in (".html", ".txt", "_subject.txt")
+}  # fmt: skip

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tissu.volunteering",
     "tissu.sharing",
     "tissu.council",
+    "tissu.funding",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -276,6 +277,12 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "tissu" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Files that must never be served by URL (grant documents): read only by permission-checked views.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+if TESTING:
+    import tempfile
+
+    PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "tissu-tests-private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("benevolat/", include("tissu.volunteering.urls")),
     path("partage/", include("tissu.sharing.urls")),
     path("conseil/", include("tissu.council.urls")),
+    path("subventions/", include("tissu.funding.urls")),
     path("api/", include("tissu.api.urls")),
     path("gestion/journal/", include("tissu.audit.urls")),
     path("langue/", set_language, name="set-language"),

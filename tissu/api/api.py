@@ -12,7 +12,7 @@ from django.urls import reverse
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from tissu.api import agenda, directory
+from tissu.api import agenda, directory, funding
 
 DESCRIPTION = """\
 Public, read-only data of the city's associative life. No key is needed.
@@ -71,7 +71,7 @@ def api_root(request):
         "docs": request.build_absolute_uri(reverse("api:openapi-view")),
         "endpoints": {
             name: request.build_absolute_uri(url)
-            for module in (directory, agenda)
+            for module in (directory, agenda, funding)
             for name, url in module.index_urls().items()
         },
     }
@@ -79,3 +79,4 @@ def api_root(request):
 
 api.add_router("", directory.router)
 api.add_router("", agenda.router)
+api.add_router("", funding.router)

@@ -16,6 +16,7 @@ DEMO_STEPS = [
     "tissu.volunteering.demo",
     "tissu.sharing.demo",
     "tissu.council.demo",
+    "tissu.funding.demo",
 ]
 
 

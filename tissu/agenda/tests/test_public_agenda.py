@@ -129,7 +129,7 @@ def test_an_association_profile_lists_its_upcoming_events(client, events, associ
     assert "Concert solidaire" in page
     assert "Brouillon secret" not in page and "Atelier passé" not in page
     assert "Journées sportives" not in page
-    feed = f'{reverse("agenda:feed")}?association={association_a.slug}'
+    feed = f"{reverse('agenda:feed')}?association={association_a.slug}"
     assert f'href="{feed}"' in page and f"Subscribe to the events of {association_a.name} (iCalendar)" in page
 
 

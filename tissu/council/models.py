@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tissu.directory.models import Association, Theme
+from tissu.lib.storage import private_storage
 
 # ---------------------------------------------------------------------------------------------------------
 # Configuration
@@ -491,7 +492,7 @@ class Document(models.Model):
         WorkingGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=_document_path)
+    file = models.FileField(_("file"), upload_to=_document_path, storage=private_storage)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 

@@ -8,41 +8,16 @@ notification, payments and the final report (CERFA 15059) are steps of ``GrantAp
 each written by a service that records it in ``ApplicationStep`` and the audit log.
 """
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from tissu.directory.models import Association
+from tissu.lib.storage import private_storage
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
-
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files outside MEDIA_ROOT, with no URL: served only by the permission-checked download view."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Funding documents have no public URL.")
-
-
-private_storage = PrivateStorage()
 
 
 class FunderKind(models.TextChoices):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tissu.directory.models import Association
+from tissu.lib.storage import private_storage
 
 
 class Category(models.TextChoices):
@@ -178,9 +179,13 @@ class Loan(models.Model):
     return_slot = models.ForeignKey(
         PickupSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="returns", verbose_name=_("return")
     )
-    checkout_photo = models.ImageField(_("photo at check-out"), upload_to=condition_photo_path, blank=True)
+    checkout_photo = models.ImageField(
+        _("photo at check-out"), upload_to=condition_photo_path, storage=private_storage, blank=True
+    )
     checkout_photo_alt = models.CharField(_("what the photo at check-out shows"), max_length=200, blank=True)
-    return_photo = models.ImageField(_("photo at return"), upload_to=condition_photo_path, blank=True)
+    return_photo = models.ImageField(
+        _("photo at return"), upload_to=condition_photo_path, storage=private_storage, blank=True
+    )
     return_photo_alt = models.CharField(_("what the photo at return shows"), max_length=200, blank=True)
     checked_out_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import tissu.council.models
+import tissu.lib.storage
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -332,7 +333,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(upload_to=tissu.council.models._document_path, verbose_name='file')),
+                ('file', models.FileField(storage=tissu.lib.storage.PrivateStorage(), upload_to=tissu.council.models._document_path, verbose_name='file')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='council.meeting')),

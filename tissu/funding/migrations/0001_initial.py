@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.expressions
-import tissu.funding.models
+import tissu.lib.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('statutes', 'statutes'), ('officers', 'list of officers'), ('activity_report', 'last activity report'), ('accounts', 'last approved accounts'), ('bank_details', 'bank details (RIB)'), ('budget', 'budget of the year'), ('insurance', 'insurance certificate'), ('other', 'other document')], max_length=20, verbose_name='kind')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(max_length=255, storage=tissu.funding.models.PrivateStorage(), upload_to='funding/documents/%Y/', verbose_name='file')),
+                ('file', models.FileField(max_length=255, storage=tissu.lib.storage.PrivateStorage(), upload_to='funding/documents/%Y/', verbose_name='file')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
                 ('valid_until', models.DateField(blank=True, help_text='Empty: does not expire.', null=True, verbose_name='valid until')),
                 ('expiry_reminded_at', models.DateTimeField(blank=True, editable=False, null=True)),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tissu.agenda",
     "tissu.volunteering",
     "tissu.sharing",
+    "tissu.rooms",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

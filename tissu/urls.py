@@ -10,6 +10,7 @@ urlpatterns = [
     path("agenda/", include("tissu.agenda.urls")),
     path("benevolat/", include("tissu.volunteering.urls")),
     path("partage/", include("tissu.sharing.urls")),
+    path("salles/", include("tissu.rooms.urls")),
     path("api/", include("tissu.api.urls")),
     path("gestion/journal/", include("tissu.audit.urls")),
     path("langue/", set_language, name="set-language"),

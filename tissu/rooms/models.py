@@ -13,6 +13,7 @@ slot into bookings for every open date of the season.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tissu.directory.models import Association
@@ -210,7 +211,7 @@ class Booking(models.Model):
         indexes = [models.Index(fields=["room", "start"]), models.Index(fields=["association", "start"])]
 
     def __str__(self):
-        return f"{self.room} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.room} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
 
 class CampaignStatus(models.TextChoices):

@@ -174,7 +174,7 @@ def booking_request(
 @transaction.atomic
 def booking_decide(*, actor, booking: Booking, approve: bool, answer: str = "") -> Booking:
     _office(actor)
-    booking = Booking.objects.select_for_update().select_related("room", "association").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("room", "association").get(pk=booking.pk)
     if booking.status != BookingStatus.PENDING:
         raise ValidationError(_("This booking was already decided."))
     if not approve and not answer.strip():
@@ -190,7 +190,7 @@ def booking_decide(*, actor, booking: Booking, approve: bool, answer: str = "") 
 
 @transaction.atomic
 def booking_cancel(*, actor, booking: Booking) -> Booking:
-    booking = Booking.objects.select_for_update().select_related("association").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("association").get(pk=booking.pk)
     if not permissions.can_see_booking(actor, booking):
         raise PermissionDenied
     if booking.status not in HOLDING:
@@ -208,7 +208,7 @@ def booking_cancel(*, actor, booking: Booking) -> Booking:
 def booking_declare_absence(*, actor, booking: Booking) -> Booking:
     """The association will not use an approved booking (a weekly slot on a given date): the room is free
     for others, and the occupancy counts it as allocated but unused."""
-    booking = Booking.objects.select_for_update().select_related("association").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("association").get(pk=booking.pk)
     if not permissions.can_see_booking(actor, booking):
         raise PermissionDenied
     if booking.status != BookingStatus.APPROVED or booking.start <= timezone.now():

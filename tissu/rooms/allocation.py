@@ -392,12 +392,12 @@ def explain(problem: Problem, assignments: dict) -> dict:
             for other, weekday, start, end, room_id in chosen:
                 if other.id == request.id or weekday != c.weekday or not (start < c.end and c.start < end):
                     continue
-                if room_id == c.room_id:
+                if request.group and other.association_id == request.association_id and other.group == request.group:
+                    own_group = True
+                elif room_id == c.room_id:
                     if other.association_name not in names:
                         names.append(other.association_name)
                     priorities.update(other.priorities)
-                elif request.group and other.association_id == request.association_id and other.group == request.group:
-                    own_group = True
         return names, sorted(priorities), own_group
 
     def why_not(request, option):
@@ -405,10 +405,11 @@ def explain(problem: Problem, assignments: dict) -> dict:
         if not option_candidates:
             return why_no_candidate(problem, request, option)
         names, priorities, own_group = holders(request, option_candidates)
+        if own_group:
+            # The same people are elsewhere at that time: no room could help.
+            return {"code": "group_overlap", "group": request.group}
         if names:
             return {"code": "taken", "by": names[:2], "more": max(0, len(names) - 2), "priorities": priorities}
-        if own_group:
-            return {"code": "group_overlap", "group": request.group}
         return {"code": "objective"}
 
     reasons = {}

@@ -214,8 +214,8 @@ def request_withdraw(*, actor, slot_request: SlotRequest) -> SlotRequest:
 # Staff: pin and forbid ----------------------------------------------------------------------------------------
 
 
-def _reviewable(campaign: Campaign) -> None:
-    if campaign.status != CampaignStatus.REVIEW:
+def _reviewable(campaign_id: int) -> None:
+    if Campaign.objects.get(pk=campaign_id).status != CampaignStatus.REVIEW:
         raise ValidationError(_("Pins and exclusions change while the campaign is in review only."))
 
 
@@ -224,7 +224,7 @@ def request_pin(*, actor, slot_request: SlotRequest, option: SlotOption | None, 
     """Force the request onto one of its options (and a room), or unpin it (option None). Takes effect at the
     next run."""
     _office(actor)
-    _reviewable(slot_request.campaign)
+    _reviewable(slot_request.campaign_id)
     if option is not None and option.request_id != slot_request.pk:
         raise ValidationError(_("This slot is not one of the request's."))
     if option is not None and option.forbidden:
@@ -247,7 +247,7 @@ def request_pin(*, actor, slot_request: SlotRequest, option: SlotOption | None, 
 def option_forbid(*, actor, option: SlotOption, forbidden: bool) -> SlotOption:
     """Rule an option out of the allocation (or allow it again). Takes effect at the next run."""
     _office(actor)
-    _reviewable(option.request.campaign)
+    _reviewable(option.request.campaign_id)
     if forbidden and option.request.pinned_option_id == option.pk:
         raise ValidationError(_("This slot is pinned: unpin it before ruling it out."))
     option.forbidden = forbidden

@@ -48,7 +48,7 @@ def test_parallel_requests_for_one_evening_book_the_room_once(make_association, 
                 end=at(day, start + 2),
                 purpose="Répétition",
                 attendees=10,
-            )  # fmt: skip
+            )
         )
     errors, results = run_together(*calls)
     assert Booking.objects.filter(room=room, status__in=[BookingStatus.APPROVED, BookingStatus.PENDING]).count() == 1

@@ -211,7 +211,45 @@ def conflict_cliques(problem: Problem, cands: list[Candidate]) -> list[list[int]
     return cliques
 
 
-def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, relative_gap: float = 0.001) -> Result:
+def lp_relaxation(problem: Problem, cands: list[Candidate], cliques: list, served_floor: int = 0):
+    """The linear relaxation of the stage-2 model (GLOP): its optimum bounds every allocation's points from
+    above (a certified bound), and its support (candidates with a positive value) guides the search."""
+    from ortools.linear_solver import pywraplp
+
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    x = [solver.NumVar(0, 1, "") for _c in cands]
+    by_request, by_association = defaultdict(list), defaultdict(list)
+    association_of = {r.id: r.association_id for r in problem.requests}
+    pinned = {r.id for r in problem.requests if r.pinned}
+    for c in cands:
+        by_request[c.request_id].append(x[c.index])
+        by_association[association_of[c.request_id]].append(x[c.index])
+    for request_id, variables in by_request.items():
+        if request_id in pinned:
+            solver.Add(sum(variables) == 1)
+        else:
+            solver.Add(sum(variables) <= 1)
+    for clique in cliques:
+        solver.Add(sum(x[i] for i in clique) <= 1)
+    if served_floor:
+        y = []
+        for variables in by_association.values():
+            served = solver.NumVar(0, 1, "")
+            solver.Add(served <= sum(variables))
+            y.append(served)
+        solver.Add(sum(y) >= served_floor)
+    solver.Maximize(sum(c.score * x[c.index] for c in cands))
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None, []
+    return solver.Objective().Value(), [variable.solution_value() for variable in x]
+
+
+def solve(
+    problem: Problem, *, time_limit: float = 60.0, workers: int = 2, relative_gap: float = 0.001, lp_bound: bool = True
+) -> Result:
+    """Stage 1 (fairness), then stage 2 (points). With lp_bound, stage 2 first solves the linear relaxation (its
+    optimum is the certified bound when CP-SAT's own bound is weaker), then CP-SAT on the relaxation's support
+    (a small model, solved fast), then the full model from that solution for the time left."""
     from ortools.sat.python import cp_model
 
     started = time.monotonic()
@@ -244,45 +282,85 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, relat
             model.AddExactlyOne(chosen)
         elif len(chosen) > 1:
             model.AddAtMostOne(chosen)
-    for clique in conflict_cliques(problem, cands):
+    cliques = conflict_cliques(problem, cands)
+    for clique in cliques:
         model.AddAtMostOne([x[i] for i in clique])
     served = {}
     for association_id, variables in by_association.items():
         y = model.NewBoolVar(f"y{association_id}")
         model.AddBoolOr(variables).OnlyEnforceIf(y)
         served[association_id] = y
-    solver = cp_model.CpSolver()
-    solver.parameters.num_search_workers = workers
-    solver.parameters.relative_gap_limit = relative_gap
-    # The LP relaxation with its cliques gives the bound; level 2 keeps every constraint in it.
-    solver.parameters.linearization_level = 2
+
+    def new_solver(seconds: float):
+        solver = cp_model.CpSolver()
+        solver.parameters.num_search_workers = workers
+        solver.parameters.relative_gap_limit = relative_gap
+        # The LP relaxation with its cliques gives the bound; level 2 keeps every constraint in it.
+        solver.parameters.linearization_level = 2
+        solver.parameters.max_time_in_seconds = max(1.0, seconds)
+        return solver
+
+    # The first-come-first-served allocation as a starting point (valid unless it missed a pinned request).
+    start_from = greedy(problem)
+    if all(r.id in start_from for r in problem.requests if r.pinned):
+        for c in cands:
+            model.AddHint(x[c.index], start_from.get(c.request_id) == (c.option_id, c.room_id))
     stage_1_seconds = 0.0
+    floor = 0
     if problem.fairness:
         model.Maximize(sum(served.values()))
-        solver.parameters.max_time_in_seconds = max(1.0, time_limit / 3)
+        solver = new_solver(time_limit / 3)
         status = solver.Solve(model)
         stage_1_seconds = solver.WallTime()
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _infeasible(started, len(cands), "pinned" if status == cp_model.INFEASIBLE else "timeout")
         floor = round(solver.ObjectiveValue())
         model.Add(sum(served.values()) >= floor)
+        model.ClearHints()
         for variable in x:
             model.AddHint(variable, solver.BooleanValue(variable))
         model.ClearObjective()
     model.Maximize(sum(c.score * x[c.index] for c in cands))
-    solver.parameters.max_time_in_seconds = max(1.0, time_limit - (time.monotonic() - started))
+    certified = float("inf")
+    if lp_bound:
+        relaxation, values = lp_relaxation(problem, cands, cliques, floor)
+        if relaxation is not None:
+            certified = relaxation
+            restricted = model.Clone()
+            for c in cands:
+                if values[c.index] < 1e-6:
+                    restricted.Add(x[c.index] == 0)
+            restricted.ClearHints()
+            for c in cands:
+                restricted.AddHint(x[c.index], values[c.index] > 0.5)
+            solver = new_solver((time_limit - (time.monotonic() - started)) / 2)
+            status = solver.Solve(restricted)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                model.ClearHints()
+                for variable in x:
+                    model.AddHint(variable, solver.BooleanValue(variable))
+                if (certified - solver.ObjectiveValue()) / max(1.0, certified) <= relative_gap:
+                    return _result(problem, cands, solver, x, certified, started, stage_1_seconds, cp_model)
+    solver = new_solver(time_limit - (time.monotonic() - started))
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _infeasible(started, len(cands), "pinned" if status == cp_model.INFEASIBLE else "timeout")
+    return _result(problem, cands, solver, x, certified, started, stage_1_seconds, cp_model, status)
+
+
+def _result(problem, cands, solver, x, certified, started, stage_1_seconds, cp_model, status=None) -> Result:
+    association_of = {r.id: r.association_id for r in problem.requests}
     assignments = {c.request_id: (c.option_id, c.room_id) for c in cands if solver.BooleanValue(x[c.index])}
     objective = round(solver.ObjectiveValue())
-    bound = solver.BestObjectiveBound()
+    bound = min(solver.BestObjectiveBound(), certified) if status is not None else certified
+    gap = max(0.0, (bound - objective) / max(1.0, abs(bound)))
+    optimal = status == cp_model.OPTIMAL or gap < 1e-9
     return Result(
-        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        status="optimal" if optimal else "feasible",
         assignments=assignments,
         objective=objective,
         best_bound=bound,
-        gap=(bound - objective) / max(1.0, abs(bound)),
+        gap=gap,
         associations_served=len({association_of[r] for r in assignments}),
         solve_seconds=time.monotonic() - started,
         stage_1_seconds=stage_1_seconds,

@@ -189,7 +189,7 @@ def problems(draw):
                 step_free=draw(st.booleans()),
                 priorities=tuple(draw(st.sets(st.sampled_from(["youth", "qpv"])))),
                 equipment=frozenset(draw(st.sets(st.sampled_from(["mirrors"]), max_size=1))),
-            )  # fmt: skip
+            )
         )
     return Problem(rooms=rooms, requests=requests, fairness=draw(st.booleans()))
 

@@ -99,8 +99,10 @@ def test_the_whole_season(
     campaign = make_campaign(rooms=[room])
     # A school holiday week inside the season: no booking on its Tuesday.
     holiday = campaign.season_start + datetime.timedelta(days=40)
-    Closure.objects.create(building=None, kind="school", start_date=holiday, end_date=holiday + datetime.timedelta(days=6),
-                           label="Vacances de la Toussaint")  # fmt: skip
+    Closure.objects.create(
+        building=None, kind="school", start_date=holiday, end_date=holiday + datetime.timedelta(days=6),
+        label="Vacances de la Toussaint",
+    )  # fmt: skip
     judo, _ = file(manager_a, campaign, association_a, [(1, TUESDAY, 18, None), (2, WEDNESDAY, 18, None)])
     youth, _ = file(manager_b, campaign, association_b, [(1, TUESDAY, 18, None)], public=Public.YOUTH, activity="Éveil")
     campaigns.campaign_move(actor=staff, campaign=campaign, action="close")
@@ -175,7 +177,7 @@ def test_the_commission_cannot_validate_an_allocation_that_breaks_a_rule(
 ):
     room = make_room(building=evening_building(), capacity=30)
     campaign = make_campaign(rooms=[room])
-    request, _ = file(manager_a, campaign, association_a, [(1, TUESDAY, 18, None)])
+    file(manager_a, campaign, association_a, [(1, TUESDAY, 18, None)])
     campaigns.campaign_move(actor=staff, campaign=campaign, action="close")
     campaign = run(staff, campaign, django_capture_on_commit_callbacks)
     room.capacity = 10  # the room changed after the run: the proposal no longer fits
@@ -215,7 +217,7 @@ def test_the_campaign_page_has_a_constant_query_count(client_for, staff, make_as
     client = client_for(staff)
 
     def add(count):
-        for number in range(count):
+        for _number in range(count):
             association = make_association(f"Club {SlotRequest.objects.count()}")
             request = SlotRequest.objects.create(campaign=campaign, association=association, activity="Foot",
                                                  participants=10, duration_minutes=60)  # fmt: skip

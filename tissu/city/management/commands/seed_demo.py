@@ -15,6 +15,7 @@ DEMO_STEPS = [
     "tissu.agenda.demo",
     "tissu.volunteering.demo",
     "tissu.sharing.demo",
+    "tissu.rooms.demo",
 ]
 
 

@@ -107,6 +107,7 @@ class Result:
     solve_seconds: float
     stage_1_seconds: float = 0.0
     candidates: int = 0
+    fairness_proven: bool = False  # stage 1 proved the number of associations served is the largest possible
     message: str = ""
 
     def as_report(self) -> dict:
@@ -119,6 +120,7 @@ class Result:
             "solve_seconds": round(self.solve_seconds, 2),
             "stage_1_seconds": round(self.stage_1_seconds, 2),
             "candidates": self.candidates,
+            "fairness_proven": self.fairness_proven,
             "message": self.message,
         }
 
@@ -302,26 +304,34 @@ def solve(
 
     # The first-come-first-served allocation as a starting point (valid unless it missed a pinned request).
     start_from = greedy(problem)
-    if all(r.id in start_from for r in problem.requests if r.pinned):
+    greedy_valid = all(r.id in start_from for r in problem.requests if r.pinned)
+    if greedy_valid:
         for c in cands:
             model.AddHint(x[c.index], start_from.get(c.request_id) == (c.option_id, c.room_id))
     stage_1_seconds = 0.0
     floor = 0
+    fairness_proven = False
     if problem.fairness:
         model.Maximize(sum(served.values()))
         solver = new_solver(time_limit / 3)
         status = solver.Solve(model)
         stage_1_seconds = solver.WallTime()
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _infeasible(started, len(cands), "pinned" if status == cp_model.INFEASIBLE else "timeout")
-        floor = round(solver.ObjectiveValue())
+        if status == cp_model.INFEASIBLE:
+            return _infeasible(started, len(cands), "pinned")
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            floor = round(solver.ObjectiveValue())
+            fairness_proven = status == cp_model.OPTIMAL
+            model.ClearHints()
+            for variable in x:
+                model.AddHint(variable, solver.BooleanValue(variable))
+        elif greedy_valid:
+            # No better split found in time: at least as many associations as first come, first served.
+            floor = len({association_of[r] for r in start_from})
         model.Add(sum(served.values()) >= floor)
-        model.ClearHints()
-        for variable in x:
-            model.AddHint(variable, solver.BooleanValue(variable))
         model.ClearObjective()
     model.Maximize(sum(c.score * x[c.index] for c in cands))
     certified = float("inf")
+    best = None
     if lp_bound:
         relaxation, values = lp_relaxation(problem, cands, cliques, floor)
         if relaxation is not None:
@@ -339,24 +349,28 @@ def solve(
                 model.ClearHints()
                 for variable in x:
                     model.AddHint(variable, solver.BooleanValue(variable))
+                best = solver
                 if (certified - solver.ObjectiveValue()) / max(1.0, certified) <= relative_gap:
-                    return _result(problem, cands, solver, x, certified, started, stage_1_seconds, cp_model)
+                    return _result(problem, cands, best, x, certified, started, stage_1_seconds, fairness_proven)
     solver = new_solver(time_limit - (time.monotonic() - started))
     status = solver.Solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _infeasible(started, len(cands), "pinned" if status == cp_model.INFEASIBLE else "timeout")
-    return _result(problem, cands, solver, x, certified, started, stage_1_seconds, cp_model, status)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if found and (best is None or solver.ObjectiveValue() >= best.ObjectiveValue()):
+        bound = min(solver.BestObjectiveBound(), certified)
+        return _result(problem, cands, solver, x, bound, started, stage_1_seconds, fairness_proven)
+    if best is not None:
+        return _result(problem, cands, best, x, certified, started, stage_1_seconds, fairness_proven)
+    return _infeasible(started, len(cands), "pinned" if status == cp_model.INFEASIBLE else "timeout")
 
 
-def _result(problem, cands, solver, x, certified, started, stage_1_seconds, cp_model, status=None) -> Result:
+def _result(problem, cands, solver, x, bound, started, stage_1_seconds, fairness_proven) -> Result:
+    """The solution held by a CP-SAT solver; bound: the best certified bound of the points (stage 2)."""
     association_of = {r.id: r.association_id for r in problem.requests}
     assignments = {c.request_id: (c.option_id, c.room_id) for c in cands if solver.BooleanValue(x[c.index])}
     objective = round(solver.ObjectiveValue())
-    bound = min(solver.BestObjectiveBound(), certified) if status is not None else certified
     gap = max(0.0, (bound - objective) / max(1.0, abs(bound)))
-    optimal = status == cp_model.OPTIMAL or gap < 1e-9
     return Result(
-        status="optimal" if optimal else "feasible",
+        status="optimal" if gap < 1e-6 and (fairness_proven or not problem.fairness) else "feasible",
         assignments=assignments,
         objective=objective,
         best_bound=bound,
@@ -365,6 +379,7 @@ def _result(problem, cands, solver, x, certified, started, stage_1_seconds, cp_m
         solve_seconds=time.monotonic() - started,
         stage_1_seconds=stage_1_seconds,
         candidates=len(cands),
+        fairness_proven=fairness_proven or not problem.fairness,
     )
 
 

@@ -213,12 +213,14 @@ def conflict_cliques(problem: Problem, cands: list[Candidate]) -> list[list[int]
     return cliques
 
 
-def lp_relaxation(problem: Problem, cands: list[Candidate], cliques: list, served_floor: int = 0):
+def lp_relaxation(problem: Problem, cands: list[Candidate], cliques: list, served_floor: int, seconds: float):
     """The linear relaxation of the stage-2 model (GLOP): its optimum bounds every allocation's points from
-    above (a certified bound), and its support (candidates with a positive value) guides the search."""
+    above (a certified bound), and its support (candidates with a positive value) guides the search.
+    (None, []) when it is not solved to optimality within the time given."""
     from ortools.linear_solver import pywraplp
 
     solver = pywraplp.Solver.CreateSolver("GLOP")
+    solver.SetTimeLimit(int(max(1.0, seconds) * 1000))
     x = [solver.NumVar(0, 1, "") for _c in cands]
     by_request, by_association = defaultdict(list), defaultdict(list)
     association_of = {r.id: r.association_id for r in problem.requests}
@@ -246,131 +248,151 @@ def lp_relaxation(problem: Problem, cands: list[Candidate], cliques: list, serve
     return solver.Objective().Value(), [variable.solution_value() for variable in x]
 
 
-def solve(
-    problem: Problem, *, time_limit: float = 60.0, workers: int = 2, relative_gap: float = 0.001, lp_bound: bool = True
-) -> Result:
-    """Stage 1 (fairness), then stage 2 (points). With lp_bound, stage 2 first solves the linear relaxation (its
-    optimum is the certified bound when CP-SAT's own bound is weaker), then CP-SAT on the relaxation's support
-    (a small model, solved fast), then the full model from that solution for the time left."""
-    from ortools.sat.python import cp_model
+class _Model:
+    """The CP-SAT model over a subset of the candidates (all of them, or the LP's support)."""
 
-    started = time.monotonic()
-    cands = candidates(problem)
-    if not cands:
-        pinned_missing = any(r.pinned for r in problem.requests)
-        return Result(
-            status="infeasible" if pinned_missing else "empty",
-            assignments={},
-            objective=0,
-            best_bound=0,
-            gap=0.0,
-            associations_served=0,
-            solve_seconds=time.monotonic() - started,
-            message="pinned" if pinned_missing else "no_candidate",
-        )
-    model = cp_model.CpModel()
-    x = [model.NewBoolVar(f"x{c.index}") for c in cands]
-    by_request = defaultdict(list)
-    by_association = defaultdict(list)
-    association_of = {r.id: r.association_id for r in problem.requests}
-    for c in cands:
-        by_request[c.request_id].append(x[c.index])
-        by_association[association_of[c.request_id]].append(x[c.index])
-    for request in problem.requests:
-        chosen = by_request.get(request.id, [])
-        if request.pinned:
-            if not chosen:
-                return _infeasible(started, len(cands), "pinned")
-            model.AddExactlyOne(chosen)
-        elif len(chosen) > 1:
-            model.AddAtMostOne(chosen)
-    cliques = conflict_cliques(problem, cands)
-    for clique in cliques:
-        model.AddAtMostOne([x[i] for i in clique])
-    served = {}
-    for association_id, variables in by_association.items():
-        y = model.NewBoolVar(f"y{association_id}")
-        model.AddBoolOr(variables).OnlyEnforceIf(y)
-        served[association_id] = y
+    def __init__(self, problem: Problem, cands: list[Candidate], cliques: list, keep: set | None = None):
+        from ortools.sat.python import cp_model
 
-    def new_solver(seconds: float):
+        self.model = cp_model.CpModel()
+        self.cands = [c for c in cands if keep is None or c.index in keep]
+        self.x = {c.index: self.model.NewBoolVar("") for c in self.cands}
+        by_request, by_association = defaultdict(list), defaultdict(list)
+        association_of = {r.id: r.association_id for r in problem.requests}
+        for c in self.cands:
+            by_request[c.request_id].append(self.x[c.index])
+            by_association[association_of[c.request_id]].append(self.x[c.index])
+        self.feasible = True
+        for request in problem.requests:
+            variables = by_request.get(request.id, [])
+            if request.pinned:
+                if not variables:
+                    self.feasible = False
+                    continue
+                self.model.AddExactlyOne(variables)
+            elif len(variables) > 1:
+                self.model.AddAtMostOne(variables)
+        for clique in cliques:
+            variables = [self.x[i] for i in clique if i in self.x]
+            if len(variables) > 1:
+                self.model.AddAtMostOne(variables)
+        self.served = []
+        for variables in by_association.values():
+            y = self.model.NewBoolVar("")
+            self.model.AddBoolOr(variables).OnlyEnforceIf(y)
+            self.served.append(y)
+
+    def hint(self, assignments: dict) -> None:
+        self.model.ClearHints()
+        for c in self.cands:
+            self.model.AddHint(self.x[c.index], assignments.get(c.request_id) == (c.option_id, c.room_id))
+
+    def run(self, seconds: float, workers: int, relative_gap: float):
+        """(status name, assignments or None, objective value, best bound)."""
+        from ortools.sat.python import cp_model
+
         solver = cp_model.CpSolver()
         solver.parameters.num_search_workers = workers
         solver.parameters.relative_gap_limit = relative_gap
         # The LP relaxation with its cliques gives the bound; level 2 keeps every constraint in it.
         solver.parameters.linearization_level = 2
-        solver.parameters.max_time_in_seconds = max(1.0, seconds)
-        return solver
+        solver.parameters.max_time_in_seconds = max(0.5, seconds)
+        status = solver.Solve(self.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return solver.StatusName(status), None, 0.0, float("inf")
+        chosen = {c.request_id: (c.option_id, c.room_id) for c in self.cands if solver.BooleanValue(self.x[c.index])}
+        return solver.StatusName(status), chosen, solver.ObjectiveValue(), solver.BestObjectiveBound()
 
-    # The first-come-first-served allocation as a starting point (valid unless it missed a pinned request).
+
+def solve(
+    problem: Problem, *, time_limit: float = 60.0, workers: int = 2, relative_gap: float = 0.001, lp_bound: bool = True
+) -> Result:
+    """Stage 1 (fairness), then stage 2 (points); never worse than first come, first served when that one is
+    valid. Stage 2 solves the linear relaxation (a certified bound), CP-SAT on the relaxation's support (a
+    small model), then the full model from the best solution for the time left."""
+    started = time.monotonic()
+
+    def left() -> float:
+        return time_limit - (time.monotonic() - started)
+
+    cands = candidates(problem)
+    association_of = {r.id: r.association_id for r in problem.requests}
+    if not cands:
+        pinned_missing = any(r.pinned for r in problem.requests)
+        return _infeasible(started, 0, "pinned") if pinned_missing else _empty(started)
+    cliques = conflict_cliques(problem, cands)
+    full = _Model(problem, cands, cliques)
+    if not full.feasible:
+        return _infeasible(started, len(cands), "pinned")
     start_from = greedy(problem)
     greedy_valid = all(r.id in start_from for r in problem.requests if r.pinned)
     if greedy_valid:
-        for c in cands:
-            model.AddHint(x[c.index], start_from.get(c.request_id) == (c.option_id, c.room_id))
-    stage_1_seconds = 0.0
-    floor = 0
-    fairness_proven = False
+        full.hint(start_from)
+    stage_1_seconds, floor, fairness_proven = 0.0, 0, not problem.fairness
+    best = start_from if greedy_valid else None
     if problem.fairness:
-        model.Maximize(sum(served.values()))
-        solver = new_solver(time_limit / 3)
-        status = solver.Solve(model)
-        stage_1_seconds = solver.WallTime()
-        if status == cp_model.INFEASIBLE:
+        full.model.Maximize(sum(full.served))
+        status, chosen, value, _bound = full.run(left() / 3, workers, 0.0)
+        stage_1_seconds = time.monotonic() - started
+        if status == "INFEASIBLE":
             return _infeasible(started, len(cands), "pinned")
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            floor = round(solver.ObjectiveValue())
-            fairness_proven = status == cp_model.OPTIMAL
-            model.ClearHints()
-            for variable in x:
-                model.AddHint(variable, solver.BooleanValue(variable))
+        if chosen is not None:
+            floor, fairness_proven = round(value), status == "OPTIMAL"
         elif greedy_valid:
             # No better split found in time: at least as many associations as first come, first served.
             floor = len({association_of[r] for r in start_from})
-        model.Add(sum(served.values()) >= floor)
-        model.ClearObjective()
-    model.Maximize(sum(c.score * x[c.index] for c in cands))
-    certified = float("inf")
-    best = None
+        # The best known allocation serving that many associations: stage 1's, or first come first served's.
+        known = [a for a in (chosen, best) if a is not None and len({association_of[r] for r in a}) >= floor]
+        best = max(known, key=lambda a: objective_of(problem, a), default=None)
+        full.model.Add(sum(full.served) >= floor)
+        full.model.ClearObjective()
+    full.model.Maximize(sum(c.score * full.x[c.index] for c in full.cands))
+    bound = _trivial_bound(problem, cands)
     if lp_bound:
-        relaxation, values = lp_relaxation(problem, cands, cliques, floor)
+        relaxation, values = lp_relaxation(problem, cands, cliques, floor, left() / 3)
         if relaxation is not None:
-            certified = relaxation
-            restricted = model.Clone()
-            for c in cands:
-                if values[c.index] < 1e-6:
-                    restricted.Add(x[c.index] == 0)
-            restricted.ClearHints()
-            for c in cands:
-                restricted.AddHint(x[c.index], values[c.index] > 0.5)
-            solver = new_solver((time_limit - (time.monotonic() - started)) / 2)
-            status = solver.Solve(restricted)
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                model.ClearHints()
-                for variable in x:
-                    model.AddHint(variable, solver.BooleanValue(variable))
-                best = solver
-                if (certified - solver.ObjectiveValue()) / max(1.0, certified) <= relative_gap:
-                    return _result(problem, cands, best, x, certified, started, stage_1_seconds, fairness_proven)
-    solver = new_solver(time_limit - (time.monotonic() - started))
-    status = solver.Solve(model)
-    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    if found and (best is None or solver.ObjectiveValue() >= best.ObjectiveValue()):
-        bound = min(solver.BestObjectiveBound(), certified)
-        return _result(problem, cands, solver, x, bound, started, stage_1_seconds, fairness_proven)
+            bound = min(bound, relaxation)
+            keep = {c.index for c in cands if values[c.index] > 1e-6}
+            if best is not None:
+                keep |= {c.index for c in cands if best.get(c.request_id) == (c.option_id, c.room_id)}
+            restricted = _Model(problem, cands, cliques, keep)
+            if restricted.feasible:
+                if floor:
+                    restricted.model.Add(sum(restricted.served) >= floor)
+                restricted.model.Maximize(sum(c.score * restricted.x[c.index] for c in restricted.cands))
+                restricted.hint(
+                    best or {c.request_id: (c.option_id, c.room_id) for c in cands if values[c.index] > 0.5}
+                )
+                _status, chosen, _value, _bound = restricted.run(left() / 2, workers, relative_gap)
+                if chosen is not None and (best is None or objective_of(problem, chosen) > objective_of(problem, best)):
+                    best = chosen
+    if best is not None and (bound - objective_of(problem, best)) / max(1.0, bound) <= relative_gap:
+        return _result(problem, best, bound, started, stage_1_seconds, fairness_proven, len(cands))
     if best is not None:
-        return _result(problem, cands, best, x, certified, started, stage_1_seconds, fairness_proven)
-    return _infeasible(started, len(cands), "pinned" if status == cp_model.INFEASIBLE else "timeout")
+        full.hint(best)
+    status, chosen, _value, cp_bound = full.run(left(), workers, relative_gap)
+    bound = min(bound, cp_bound)
+    if chosen is not None and (best is None or objective_of(problem, chosen) >= objective_of(problem, best)):
+        best = chosen
+    if best is None:
+        return _infeasible(started, len(cands), "pinned" if status == "INFEASIBLE" else "timeout")
+    return _result(problem, best, bound, started, stage_1_seconds, fairness_proven, len(cands))
 
 
-def _result(problem, cands, solver, x, bound, started, stage_1_seconds, fairness_proven) -> Result:
-    """The solution held by a CP-SAT solver; bound: the best certified bound of the points (stage 2)."""
+def _trivial_bound(problem: Problem, cands: list[Candidate]) -> float:
+    """Every request on its best candidate: a (weak) certified bound when nothing better is known."""
+    best = defaultdict(int)
+    for c in cands:
+        best[c.request_id] = max(best[c.request_id], c.score)
+    return float(sum(best.values()))
+
+
+def _result(problem, assignments, bound, started, stage_1_seconds, fairness_proven, count) -> Result:
     association_of = {r.id: r.association_id for r in problem.requests}
-    assignments = {c.request_id: (c.option_id, c.room_id) for c in cands if solver.BooleanValue(x[c.index])}
-    objective = round(solver.ObjectiveValue())
+    objective = objective_of(problem, assignments)
     gap = max(0.0, (bound - objective) / max(1.0, abs(bound)))
     return Result(
-        status="optimal" if gap < 1e-6 and (fairness_proven or not problem.fairness) else "feasible",
+        status="optimal" if gap < 1e-6 and fairness_proven else "feasible",
         assignments=assignments,
         objective=objective,
         best_bound=bound,
@@ -378,8 +400,21 @@ def _result(problem, cands, solver, x, bound, started, stage_1_seconds, fairness
         associations_served=len({association_of[r] for r in assignments}),
         solve_seconds=time.monotonic() - started,
         stage_1_seconds=stage_1_seconds,
-        candidates=len(cands),
-        fairness_proven=fairness_proven or not problem.fairness,
+        candidates=count,
+        fairness_proven=fairness_proven,
+    )
+
+
+def _empty(started: float) -> Result:
+    return Result(
+        status="empty",
+        assignments={},
+        objective=0,
+        best_bound=0,
+        gap=0.0,
+        associations_served=0,
+        solve_seconds=time.monotonic() - started,
+        message="no_candidate",
     )
 
 

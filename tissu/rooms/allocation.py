@@ -214,12 +214,14 @@ def conflict_cliques(problem: Problem, cands: list[Candidate]) -> list[list[int]
 
 
 def lp_relaxation(problem: Problem, cands: list[Candidate], cliques: list, served_floor: int, seconds: float):
-    """The linear relaxation of the stage-2 model (GLOP): its optimum bounds every allocation's points from
+    """The linear relaxation of the stage-2 model (HiGHS): its optimum bounds every allocation's points from
     above (a certified bound), and its support (candidates with a positive value) guides the search.
     (None, []) when it is not solved to optimality within the time given."""
     from ortools.linear_solver import pywraplp
 
-    solver = pywraplp.Solver.CreateSolver("GLOP")
+    # HiGHS (bundled with OR-Tools) solves this LP 2 to 4 times faster than GLOP at 2,000 requests.
+    solver = pywraplp.Solver.CreateSolver("HIGHS") or pywraplp.Solver.CreateSolver("GLOP")
+    solver.SuppressOutput()
     solver.SetTimeLimit(int(max(1.0, seconds) * 1000))
     x = [solver.NumVar(0, 1, "") for _c in cands]
     by_request, by_association = defaultdict(list), defaultdict(list)
@@ -331,13 +333,26 @@ def solve(
     stage_1_seconds, floor, fairness_proven = 0.0, 0, not problem.fairness
     best = start_from if greedy_valid else None
     if problem.fairness:
-        full.model.Maximize(sum(full.served))
-        status, chosen, value, _bound = full.run(left() / 3, workers, 0.0)
+        # Every association with a candidate served is the most stage 1 can reach; the round-robin greedy
+        # often reaches it, and then it is proven without a solve.
+        reachable = len({association_of[c.request_id] for c in cands})
+        fair_start = greedy(problem, round_robin=True)
+        fair_valid = all(r.id in fair_start for r in problem.requests if r.pinned)
+        fair_count = len({association_of[r] for r in fair_start})
+        if fair_valid and fair_count == reachable:
+            status, chosen, value = "OPTIMAL", fair_start, fair_count
+        else:
+            if fair_valid:
+                full.hint(fair_start)
+            full.model.Maximize(sum(full.served))
+            status, chosen, value, _bound = full.run(left() / 5, workers, 0.0)
         stage_1_seconds = time.monotonic() - started
         if status == "INFEASIBLE":
             return _infeasible(started, len(cands), "pinned")
         if chosen is not None:
             floor, fairness_proven = round(value), status == "OPTIMAL"
+        elif fair_valid:
+            floor = fair_count
         elif greedy_valid:
             # No better split found in time: at least as many associations as first come, first served.
             floor = len({association_of[r] for r in start_from})
@@ -349,7 +364,7 @@ def solve(
     full.model.Maximize(sum(c.score * full.x[c.index] for c in full.cands))
     bound = _trivial_bound(problem, cands)
     if lp_bound:
-        relaxation, values = lp_relaxation(problem, cands, cliques, floor, left() / 3)
+        relaxation, values = lp_relaxation(problem, cands, cliques, floor, left() * 0.6)
         if relaxation is not None:
             bound = min(bound, relaxation)
             keep = {c.index for c in cands if values[c.index] > 1e-6}
@@ -363,7 +378,7 @@ def solve(
                 restricted.hint(
                     best or {c.request_id: (c.option_id, c.room_id) for c in cands if values[c.index] > 0.5}
                 )
-                _status, chosen, _value, _bound = restricted.run(left() / 2, workers, relative_gap)
+                _status, chosen, _value, _bound = restricted.run(left() * 0.75, workers, relative_gap)
                 if chosen is not None and (best is None or objective_of(problem, chosen) > objective_of(problem, best)):
                     best = chosen
     if best is not None and (bound - objective_of(problem, best)) / max(1.0, bound) <= relative_gap:
@@ -443,9 +458,10 @@ def objective_of(problem: Problem, assignments: dict) -> int:
     return total
 
 
-def greedy(problem: Problem) -> dict:
+def greedy(problem: Problem, *, round_robin: bool = False) -> dict:
     """First come, first served: in filing order, each request takes its best option in the smallest free
-    suitable room (pinned requests first, on their pin)."""
+    suitable room (pinned requests first, on their pin). round_robin: each association's first request
+    first, then each one's second…: a start for the fairness stage."""
     cands = candidates(problem)
     by_request = defaultdict(list)
     for c in cands:
@@ -454,7 +470,11 @@ def greedy(problem: Problem) -> dict:
     taken_rooms = defaultdict(list)  # (room, weekday) → [(start, end)]
     taken_groups = defaultdict(list)
     assignments = {}
-    order = sorted(problem.requests, key=lambda r: (r.pinned is None, r.order, r.id))
+    turn, seen = {}, defaultdict(int)
+    for request in sorted(problem.requests, key=lambda r: (r.order, r.id)):
+        turn[request.id] = seen[request.association_id] if round_robin else 0
+        seen[request.association_id] += 1
+    order = sorted(problem.requests, key=lambda r: (r.pinned is None, turn[r.id], r.order, r.id))
     for request in order:
         options = sorted(by_request[request.id], key=lambda c: (RANKS.index(c.rank), c.option_id))
         for c in options:

@@ -94,8 +94,7 @@ def reason_text(reason: dict) -> str:
                 "choice": choice_name(reason["rank"]),
                 "room": reason["room"],
             }
-        text = _("%(choice)s granted, %(room)s.") % {"choice": choice_name(reason["rank"]), "room": reason["room"]}
-        text = text[0].upper() + text[1:]
+        text = _("Granted: %(choice)s, %(room)s.") % {"choice": choice_name(reason["rank"]), "room": reason["room"]}
         if "because" in reason:
             text += " " + _("Not better because %(why)s.") % {
                 "why": because_text(reason["because"], reason.get("better_rank"))

@@ -101,6 +101,7 @@ def run(size: int, time_limit: float, seed: int) -> dict:
         "gap_percent": round(100 * result.gap, 3),
         "granted": len(result.assignments),
         "associations_served": result.associations_served,
+        "fairness_proven": result.fairness_proven,
         "greedy_objective": allocation.objective_of(problem, greedy),
         "greedy_granted": len(greedy),
         "greedy_associations_served": len({r.association_id for r in problem.requests if r.id in greedy}),

@@ -366,7 +366,12 @@ def campaign_run_enqueue(*, actor, campaign: Campaign) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != CampaignStatus.REVIEW:
         raise ValidationError(_("Close the requests before running the allocation."))
-    if campaign.run_state in (RunState.QUEUED, RunState.RUNNING):
+    # A run whose worker died is stale after its time limit and ten minutes: it may be asked for again.
+    stale = timezone.now() - datetime.timedelta(seconds=campaign.time_limit_seconds + 600)
+    running = campaign.run_state == RunState.QUEUED or (
+        campaign.run_state == RunState.RUNNING and campaign.run_started_at and campaign.run_started_at > stale
+    )
+    if running:
         raise ValidationError(_("The allocation is already running."))
     campaign.run_state = RunState.QUEUED
     campaign.save(update_fields=["run_state"])
@@ -385,10 +390,17 @@ def campaign_run(*, campaign_id: int, workers: int = 2) -> Campaign:
         campaign.run_state = RunState.RUNNING
         campaign.run_started_at = timezone.now()
         campaign.save(update_fields=["run_state", "run_started_at"])
-    problem = campaign_problem(campaign)
-    result = allocation.solve(problem, time_limit=campaign.time_limit_seconds, workers=workers)
-    rooms, requests = validation.from_campaign(campaign)
-    violations = validation.check(rooms=rooms, requests=requests, assignments=result.assignments)
+    try:
+        problem = campaign_problem(campaign)
+        result = allocation.solve(problem, time_limit=campaign.time_limit_seconds, workers=workers)
+        rooms, requests = validation.from_campaign(campaign)
+        violations = validation.check(rooms=rooms, requests=requests, assignments=result.assignments)
+    except Exception:
+        # The proposal in place stays; staff see the failure and may run again.
+        Campaign.objects.filter(pk=campaign_id).update(
+            run_state=RunState.FAILED, run_finished_at=timezone.now(), run_report={"status": "error"}
+        )
+        raise
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
         report = result.as_report()

@@ -72,6 +72,11 @@ class BuildingForm(forms.ModelForm):
 
 
 class RoomForm(forms.ModelForm):
+    new_equipment = forms.CharField(
+        label=_("Other equipment"), required=False, max_length=300,
+        help_text=_("Equipment not in the list, separated by commas: it is added to the list."),
+    )  # fmt: skip
+
     class Meta:
         model = Room
         fields = [
@@ -84,6 +89,7 @@ class RoomForm(forms.ModelForm):
     def values(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("equipment", None)
+        data.pop("new_equipment", None)
         return data
 
 

@@ -226,3 +226,21 @@ def defaultdict_list():
 
 def _minutes(value: datetime.time) -> int:
     return value.hour * 60 + value.minute
+
+
+def bookings_export(user) -> dict:
+    """The bookings and seasonal requests this person made, for their data export."""
+    from tissu.rooms.models import SlotRequest
+
+    return {
+        "bookings": [
+            {"room": str(b.room), "association": b.association.name if b.association else None,
+             "purpose": b.purpose, "start": b.start.isoformat(), "end": b.end.isoformat(), "status": b.status}
+            for b in Booking.objects.filter(requested_by=user).select_related("room__building", "association")
+        ],
+        "slot_requests": [
+            {"campaign": r.campaign.name, "association": r.association.name, "activity": r.activity,
+             "comment": r.comment, "filed": r.created_at.isoformat()}
+            for r in SlotRequest.objects.filter(submitted_by=user).select_related("campaign", "association")
+        ],
+    }  # fmt: skip

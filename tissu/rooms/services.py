@@ -11,6 +11,7 @@ slipped in between the check and the insert: the IntegrityError becomes the same
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from tissu.audit.services import audit_log
 from tissu.directory.models import Association
 from tissu.rooms import emails, permissions, selectors
-from tissu.rooms.models import HOLDING, Booking, BookingStatus, Building, Closure, OpeningHours, Room
+from tissu.rooms.models import HOLDING, Booking, BookingStatus, Building, Closure, Equipment, OpeningHours, Room
 
 ROOM_FIELDS = [
     "building", "name", "kind", "capacity", "surface", "step_free", "description", "photo", "photo_alt",
@@ -56,18 +57,29 @@ def building_save(*, actor, building: Building | None, values: dict, hours: dict
 
 
 @transaction.atomic
-def room_save(*, actor, room: Room | None, values: dict, equipment=()) -> Room:
+def room_save(*, actor, room: Room | None, values: dict, equipment=(), new_equipment: str = "") -> Room:
     _office(actor)
     created = room is None
     room = room or Room()
     for field in ROOM_FIELDS:
-        if field in values:
-            setattr(room, field, values[field] if values[field] is not None or field == "surface" else "")
+        if field not in values:
+            continue
+        value = values[field]
+        if field == "photo":
+            # A form gives an upload (new file), False (cleared), or the current file or None (unchanged).
+            if value is False:
+                room.photo = ""
+            elif isinstance(value, UploadedFile):
+                room.photo = value
+            continue
+        setattr(room, field, value)
     if room.photo and not room.photo_alt.strip():
         raise ValidationError({"photo_alt": _("Describe the photo for people who cannot see it.")})
     room.full_clean()
     room.save()
-    room.equipment.set(equipment)
+    names = [name.strip() for name in new_equipment.split(",") if name.strip()]
+    added = [Equipment.objects.get_or_create(name__iexact=name, defaults={"name": name[:80]})[0] for name in names]
+    room.equipment.set([*equipment, *added])
     audit_log(actor=actor, action=f"rooms.room.{'created' if created else 'updated'}", target=room)
     return room
 
@@ -218,3 +230,12 @@ def booking_declare_absence(*, actor, booking: Booking) -> Booking:
     booking.save(update_fields=["status", "cancelled_at", "absence_declared_at"])
     audit_log(actor=actor, action="rooms.booking.absence_declared", target=booking)
     return booking
+
+
+def bookings_erase_for_user(user) -> None:
+    """Account deletion: bookings and requests stay (they belong to the associations and the city's records),
+    without the person who made them."""
+    from tissu.rooms.models import SlotRequest
+
+    Booking.objects.filter(requested_by=user).update(requested_by=None)
+    SlotRequest.objects.filter(submitted_by=user).update(submitted_by=None)

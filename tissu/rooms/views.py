@@ -237,7 +237,11 @@ def room_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             room = services.room_save(
-                actor=request.user, room=room, values=form.values(), equipment=list(form.cleaned_data["equipment"])
+                actor=request.user,
+                room=room,
+                values=form.values(),
+                equipment=list(form.cleaned_data["equipment"]),
+                new_equipment=form.cleaned_data["new_equipment"],
             )
         except ValidationError as error:
             apply_errors(form, error)

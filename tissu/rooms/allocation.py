@@ -381,7 +381,7 @@ def solve(
                 _status, chosen, _value, _bound = restricted.run(left() * 0.75, workers, relative_gap)
                 if chosen is not None and (best is None or objective_of(problem, chosen) > objective_of(problem, best)):
                     best = chosen
-    if best is not None and (bound - objective_of(problem, best)) / max(1.0, bound) <= relative_gap:
+    if best is not None and bound - objective_of(problem, best) < 1e-6:
         return _result(problem, best, bound, started, stage_1_seconds, fairness_proven, len(cands))
     if best is not None:
         full.hint(best)

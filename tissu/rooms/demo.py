@@ -91,7 +91,7 @@ ACTIVITIES = [
     ("Capoeira", Public.YOUTH, 18, 90, "", "Dojo", [(2, 14, 0), (5, 11, 0)]),
     ("Boxe éducative", Public.YOUTH, 16, 90, "", "Dojo", [(2, 16, 0), (4, 17, 30)]),
     ("Danse de salon", Public.SENIORS, 30, 120, "", "Salle des fêtes", [(6, 14, 30), (5, 14, 30)]),
-    ("Pilates", Public.ADULTS, 14, 60, "", "Studio de danse", [(1, 12, 30), (4, 12, 30)]),
+    ("Futsal adultes", Public.ADULTS, 16, 120, "", "Grande salle", [(1, 20, 30)]),
     ("Répétition orchestre", Public.ALL, 40, 150, "", "Salle des fêtes", [(3, 20, 0), (6, 10, 0)]),
 ]  # fmt: skip
 
@@ -154,10 +154,10 @@ def _request(campaign, association, spec, rooms, *, previous=None) -> SlotReques
         room = rooms.get(room_name)
         for rank, (day, hour, minute) in zip([1, 2, 3], choices, strict=False):
             SlotOption.objects.create(request=request, rank=rank, weekday=day, start=T(hour, minute), room=room)
-        # An acceptable alternative: any suitable room, same first day, an hour later.
+        # An acceptable alternative: the same room (or any suitable one), same first day, an hour later.
         day, hour, minute = choices[0]
         if hour < 21:
-            SlotOption.objects.create(request=request, rank=0, weekday=day, start=T(hour + 1, minute))
+            SlotOption.objects.create(request=request, rank=0, weekday=day, start=T(hour + 1, minute), room=room)
         if previous:
             request.previous_weekday, request.previous_start, request.previous_room = previous
             request.save(update_fields=["previous_weekday", "previous_start", "previous_room"])

@@ -12,5 +12,16 @@ def reason_text(slot_request) -> str:
 
 
 @register.filter
+def percent(value) -> str:
+    """0.0061 → '0.61 %' (localised decimal separator)."""
+    from django.utils.formats import number_format
+
+    try:
+        return f"{number_format(float(value) * 100, 2)} %"
+    except (TypeError, ValueError):
+        return "–"
+
+
+@register.filter
 def minutes_label(value: int) -> str:
     return reasons.hhmm(value)

@@ -125,3 +125,11 @@ NOT_RENDERED_HERE |= {"agenda/includes/profile_events.html"} | {
     for name in ("registration_confirmed", "registration_waiting", "place_offered", "schedule_changed", "reminder")
     for suffix in (".html", ".txt", "_subject.txt")
 }
+
+# The rooms module's emails: tissu/rooms/tests/test_bookings.py (a request to approve, a refusal) and
+# tissu/rooms/tests/test_campaigns.py (the published season) send each one.
+NOT_RENDERED_HERE |= {
+    f"rooms/emails/{name}{suffix}"
+    for name in ("booking_requested", "booking_decided", "campaign_published")
+    for suffix in (".html", ".txt", "_subject.txt")
+}

@@ -159,3 +159,10 @@ NOT_RENDERED_HERE |= {"funding/emails/_update_message.txt", "funding/includes/pr
     )
     for suffix in (".html", ".txt", "_subject.txt")
 }  # fmt: skip
+# The rooms module's emails: tissu/rooms/tests/test_bookings.py (a request to approve, a refusal) and
+# tissu/rooms/tests/test_campaigns.py (the published season) send each one.
+NOT_RENDERED_HERE |= {
+    f"rooms/emails/{name}{suffix}"
+    for name in ("booking_requested", "booking_decided", "campaign_published")
+    for suffix in (".html", ".txt", "_subject.txt")
+}

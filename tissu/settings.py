@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tissu.sharing",
     "tissu.council",
     "tissu.funding",
+    "tissu.rooms",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

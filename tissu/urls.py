@@ -12,6 +12,7 @@ urlpatterns = [
     path("partage/", include("tissu.sharing.urls")),
     path("conseil/", include("tissu.council.urls")),
     path("subventions/", include("tissu.funding.urls")),
+    path("salles/", include("tissu.rooms.urls")),
     path("api/", include("tissu.api.urls")),
     path("gestion/journal/", include("tissu.audit.urls")),
     path("langue/", set_language, name="set-language"),

@@ -65,6 +65,9 @@ class EventForm(forms.ModelForm):
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
         self.fields["exception_dates"].initial = self.instance.exception_dates if self.instance.pk else ""
+        from tissu.rooms.models import Room
+
+        self.fields["room"].queryset = Room.objects.filter(is_active=True).select_related("building")
 
     def clean(self):
         cleaned = super().clean()

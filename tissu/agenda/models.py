@@ -116,6 +116,15 @@ class Event(models.Model):
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     venue_address = models.CharField(_("address"), max_length=300, blank=True)
+    room = models.ForeignKey(
+        "rooms.Room",
+        verbose_name=_("room of the city"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text=_("Optional: the city's room where it takes place (book it under Rooms). Fills the venue."),
+    )
     neighbourhood = models.ForeignKey(
         Neighbourhood, verbose_name=_("neighbourhood"), null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -39,7 +39,7 @@ from tissu.directory import search
 EVENT_FIELDS = [
     "title", "summary", "description", "category", "visibility", "schedule", "schedule_note",
     "starts_at", "ends_at", "recurrence", "exception_dates", "attendance_mode", "online_url",
-    "venue_name", "venue_address", "neighbourhood", "latitude", "longitude", "is_free", "price",
+    "venue_name", "venue_address", "room", "neighbourhood", "latitude", "longitude", "is_free", "price",
     "step_free", "sign_language", "audio_description", "hearing_loop", "easy_read", "accessibility_details",
     "image", "image_alt", "registration_required", "registration_opens_at", "registration_closes_at",
     "waiting_list", "offer_hours", "consent_text", "notify_organiser",
@@ -61,6 +61,16 @@ def unique_event_slug(title: str, *, exclude_pk: int | None = None) -> str:
         number += 1
         candidate = f"{base}-{number}"
     return candidate
+
+
+def _venue_from_room(event: Event) -> list[str]:
+    """A room of the city (tissu.rooms) is a venue: when the venue is left empty, the room's name and its
+    building's address fill it (the feeds, exports and search read those fields). Returns the fields filled."""
+    if not event.room_id or event.venue_name or event.venue_address:
+        return []
+    event.venue_name = f"{event.room.name}, {event.room.building.name}"[:200]
+    event.venue_address = event.room.building.address[:300]
+    return ["venue_name", "venue_address"]
 
 
 def _check_event(event: Event) -> list[tuple[datetime.datetime, datetime.datetime]]:
@@ -103,6 +113,7 @@ def event_create(*, actor, association, values: dict, audiences=()) -> Event:
     if event.recurrence:
         event.recurrence = recurrence._normalise(event.recurrence)
     event.slug = unique_event_slug(event.title)
+    _venue_from_room(event)
     event.search_text = _search_text(event)
     dates = _check_event(event)
     event.full_clean()
@@ -122,6 +133,7 @@ def event_update(*, actor, event: Event, values: dict, audiences=None) -> list[s
     previous_schedule = event.schedule
     for name in changed:
         setattr(event, name, values[name])
+    changed += [name for name in _venue_from_room(event) if name not in changed]
     event.search_text = _search_text(event)
     dates = _check_event(event)
     event.full_clean()

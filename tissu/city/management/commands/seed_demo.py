@@ -17,6 +17,7 @@ DEMO_STEPS = [
     "tissu.sharing.demo",
     "tissu.council.demo",
     "tissu.funding.demo",
+    "tissu.rooms.demo",
 ]
 
 

@@ -77,3 +77,10 @@ def get_invitation_for_user(user, pk: int):
     if invitation is None:
         raise Http404
     return invitation
+
+
+def can_see_figures(user) -> bool:
+    """The counters of volunteering: the associations office and elected officials."""
+    from tissu.accounts.models import StaffRole
+
+    return user.is_authenticated and (user.is_associations_office or user.has_role(StaffRole.ELECTED_OFFICIAL))

@@ -33,4 +33,5 @@ urlpatterns = [
     path("gestion/competences/<int:pk>/", views.skill_edit, name="skill-edit"),
     path("gestion/competences/<int:pk>/supprimer/", views.skill_delete, name="skill-delete"),
     path("gestion/moderation/", views.review_queue, name="review-queue"),
+    path("gestion/chiffres/", views.figures, name="figures"),
 ]

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -57,6 +58,7 @@ def mission_list(request):
         "choices": selectors.search_choices(),
         "types": MissionType.choices,
         "publics": Public.choices,
+        "can_see_figures": permissions.can_see_figures(request.user),
     }
     template = "volunteering/mission_list.html#results" if request.htmx else "volunteering/mission_list.html"
     return render(request, template, context)
@@ -591,3 +593,21 @@ def saved_search_delete(request, pk):
     saved_searches.saved_search_delete(user=request.user, saved=saved)
     messages.success(request, _("Saved search deleted."))
     return redirect("volunteering:saved-search-list")
+
+
+@login_required
+@require_safe
+def figures(request):
+    """Volunteering in figures: counts per year for the office and elected officials (no personal data)."""
+    if not permissions.can_see_figures(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("annee", today.year))
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= today.year + 1:
+        year = today.year
+    from tissu.volunteering.figures import volunteering_figures
+
+    return render(request, "volunteering/staff/figures.html", {"figures": volunteering_figures(year=year)})

@@ -191,4 +191,10 @@ ROWS = [
         "volunteering:skill-delete", expect(403, anonymous=LOGIN, staff=405, superuser=405), setup=_skill, browse=False
     ),
     Row("volunteering:review-queue", OFFICE_ONLY, setup=_pending),
+    Row(
+        "volunteering:figures",
+        expect(403, anonymous=LOGIN, elected=200, staff=200, superuser=200),
+        setup=lambda personas: _application(personas) and {},
+        note="counts only: the office and elected officials",
+    ),
 ]

@@ -30,6 +30,7 @@ from tissu.volunteering.models import (
     MissionSlot,
     MissionType,
     VolunteerProfile,
+    codes,
 )
 from tissu.volunteering.selectors import _visible_associations
 
@@ -67,32 +68,45 @@ def slot_label(code: str) -> str:
     return format_lazy("{} {}", dict(DAYS)[day], dict(PARTS)[part])
 
 
-def score(profile: VolunteerProfile, mission: Mission, *, profile_skills: set, profile_interests: set) -> Match:
+def _rate(
+    *, common_skills: int, causes: list[str], times: set[str], availability: list[str], is_remote: bool, near: bool
+) -> tuple[int, list[str]]:
+    """The points of a (volunteer, mission) pair and their reasons in words, from plain facts about both."""
     reasons: list[str] = []
     points = 0
-    common_skills = profile_skills & {skill.pk for skill in mission.skills.all()}
     if common_skills:
-        points += 3 * len(common_skills)
+        points += 3 * common_skills
         reasons.append(
-            ngettext("%(count)s skill in common", "%(count)s skills in common", len(common_skills))
-            % {"count": len(common_skills)}
+            ngettext("%(count)s skill in common", "%(count)s skills in common", common_skills)
+            % {"count": common_skills}
         )
-    causes = [cause for cause in mission.causes.all() if cause.pk in profile_interests]
     if causes:
         points += 2 * len(causes)
-        reasons.append(_("cares about %(causes)s") % {"causes": ", ".join(cause.label.lower() for cause in causes)})
-    times = sorted(set(profile.availability_codes) & mission_times(mission), key=_code_order)
-    if times:
-        points += min(len(times), 3)
+        reasons.append(_("cares about %(causes)s") % {"causes": ", ".join(label.lower() for label in causes)})
+    shared_times = sorted(set(availability) & times, key=_code_order)
+    if shared_times:
+        points += min(len(shared_times), 3)
         reasons.append(
-            _("available on %(times)s") % {"times": _(" and ").join(str(slot_label(code)) for code in times[:2])}
+            _("available on %(times)s") % {"times": _(" and ").join(str(slot_label(code)) for code in shared_times[:2])}
         )
-    if mission.is_remote:
+    if is_remote:
         points += 1
         reasons.append(_("can be done remotely"))
-    elif profile.neighbourhood_id and profile.neighbourhood_id == mission.neighbourhood_id:
+    elif near:
         points += 2
         reasons.append(_("in the same neighbourhood"))
+    return points, reasons
+
+
+def score(profile: VolunteerProfile, mission: Mission, *, profile_skills: set, profile_interests: set) -> Match:
+    points, reasons = _rate(
+        common_skills=len(profile_skills & {skill.pk for skill in mission.skills.all()}),
+        causes=[cause.label for cause in mission.causes.all() if cause.pk in profile_interests],
+        times=mission_times(mission),
+        availability=profile.availability_codes,
+        is_remote=mission.is_remote,
+        near=bool(profile.neighbourhood_id and profile.neighbourhood_id == mission.neighbourhood_id),
+    )
     return Match(score=points, reasons=reasons, mission=mission, profile=profile)
 
 
@@ -107,7 +121,10 @@ def _mission_relations(missions):
 
 
 def recommended_missions(*, profile: VolunteerProfile, limit: int = 10) -> list[Match]:
-    """Open missions for this volunteer, best first, leaving out those they already applied to."""
+    """Open missions for this volunteer, best first, leaving out those they already applied to.
+
+    The candidates are ranked from plain rows (ids, the skills and causes they share with the volunteer, the
+    times of their slots): no model objects for the hundreds of candidates, only for the few shown."""
     skills = {skill.pk for skill in profile.skills.all()}
     interests = {theme.pk for theme in profile.interests.all()}
     near = Q(is_remote=True) | Q(skills__in=skills) | Q(causes__in=interests)
@@ -118,13 +135,50 @@ def recommended_missions(*, profile: VolunteerProfile, limit: int = 10) -> list[
         .exclude(applications__volunteer_id=profile.user_id)
         .values("pk")
     )
-    missions = _mission_relations(
-        Mission.objects.filter(pk__in=candidate_ids).order_by("-published_at", "-id")[:CANDIDATES]
+    rows = list(
+        Mission.objects.filter(pk__in=candidate_ids)
+        .order_by("-published_at", "-id")
+        .values_list("pk", "mission_type", "schedule", "is_remote", "neighbourhood_id", "published_at")[:CANDIDATES]
     )
-    matches = [score(profile, mission, profile_skills=skills, profile_interests=interests) for mission in missions]
-    matches = [match for match in matches if match.score > 0]
-    matches.sort(key=lambda match: (-match.score, -(match.mission.published_at or timezone.now()).timestamp()))
-    return matches[:limit]
+    ids = [row[0] for row in rows]
+    shared_skills: dict[int, int] = {}
+    for mission_id in Mission.skills.through.objects.filter(mission_id__in=ids, skill_id__in=skills).values_list(
+        "mission_id", flat=True
+    ):
+        shared_skills[mission_id] = shared_skills.get(mission_id, 0) + 1
+    shared_causes: dict[int, list[str]] = {}
+    for mission_id, label in (
+        Mission.causes.through.objects.filter(mission_id__in=ids, theme_id__in=interests)
+        .order_by("theme_id")
+        .values_list("mission_id", "theme__label")
+    ):
+        shared_causes.setdefault(mission_id, []).append(label)
+    slot_times: dict[int, set[str]] = {}
+    one_off = [row[0] for row in rows if row[1] == MissionType.ONE_OFF]
+    for mission_id, starts_at in MissionSlot.objects.filter(
+        mission_id__in=one_off, starts_at__gte=timezone.now()
+    ).values_list("mission_id", "starts_at"):
+        slot_times.setdefault(mission_id, set()).add(slot_code(starts_at))
+    availability = profile.availability_codes
+    ranked = []
+    for pk, mission_type, schedule, is_remote, neighbourhood_id, published_at in rows:
+        points, reasons = _rate(
+            common_skills=shared_skills.get(pk, 0),
+            causes=shared_causes.get(pk, []),
+            times=slot_times.get(pk, set()) if mission_type == MissionType.ONE_OFF else set(schedule.split()),
+            availability=availability,
+            is_remote=is_remote,
+            near=bool(profile.neighbourhood_id and profile.neighbourhood_id == neighbourhood_id),
+        )
+        if points > 0:
+            ranked.append((-points, -(published_at or timezone.now()).timestamp(), -pk, reasons, points))
+    ranked.sort()
+    best = ranked[:limit]
+    missions = _mission_relations(Mission.objects.filter(pk__in=[-entry[2] for entry in best])).in_bulk()
+    return [
+        Match(score=points, reasons=reasons, mission=missions[-negative_pk], profile=profile)
+        for _points, _published, negative_pk, reasons, points in best
+    ]
 
 
 def suggested_volunteers(*, mission: Mission, limit: int = 10) -> list[Match]:
@@ -144,21 +198,41 @@ def suggested_volunteers(*, mission: Mission, limit: int = 10) -> list[Match]:
     )
     if "minors" not in mission.public_codes:
         candidate_ids = candidate_ids.exclude(is_minor=True)
-    profiles = (
+    rows = list(
         VolunteerProfile.objects.filter(pk__in=candidate_ids)
-        .select_related("user", "neighbourhood")
-        .prefetch_related("skills", "interests")
-        .order_by("-updated_at", "-id")[:CANDIDATES]
+        .order_by("-updated_at", "-id")
+        .values_list("pk", "availability", "neighbourhood_id")[:CANDIDATES]
     )
-    matches = []
-    for profile in profiles:
-        match = score(
-            profile,
-            mission,
-            profile_skills={skill.pk for skill in profile.skills.all()},
-            profile_interests={theme.pk for theme in profile.interests.all()},
+    ids = [row[0] for row in rows]
+    shared_skills: dict[int, int] = {}
+    for profile_id in VolunteerProfile.skills.through.objects.filter(
+        volunteerprofile_id__in=ids, skill_id__in=mission_skills
+    ).values_list("volunteerprofile_id", flat=True):
+        shared_skills[profile_id] = shared_skills.get(profile_id, 0) + 1
+    shared_causes: dict[int, list[str]] = {}
+    for profile_id, label in (
+        VolunteerProfile.interests.through.objects.filter(volunteerprofile_id__in=ids, theme_id__in=mission_causes)
+        .order_by("theme_id")
+        .values_list("volunteerprofile_id", "theme__label")
+    ):
+        shared_causes.setdefault(profile_id, []).append(label)
+    times = mission_times(mission)
+    ranked = []
+    for order, (pk, availability, neighbourhood_id) in enumerate(rows):
+        points, reasons = _rate(
+            common_skills=shared_skills.get(pk, 0),
+            causes=shared_causes.get(pk, []),
+            times=times,
+            availability=codes(availability),
+            is_remote=mission.is_remote,
+            near=bool(neighbourhood_id and neighbourhood_id == mission.neighbourhood_id),
         )
-        if match.score > 0:
-            matches.append(match)
-    matches.sort(key=lambda match: -match.score)
-    return matches[:limit]
+        if points > 0:
+            ranked.append((-points, order, pk, reasons, points))
+    ranked.sort()
+    best = ranked[:limit]
+    profiles = VolunteerProfile.objects.select_related("user", "neighbourhood").in_bulk([entry[2] for entry in best])
+    return [
+        Match(score=points, reasons=reasons, mission=mission, profile=profiles[pk])
+        for _points, _order, pk, reasons, points in best
+    ]

@@ -18,8 +18,8 @@ The page runs three queries whatever the data (count, facets, page; with no matc
 read), and their cost is bounded:
 - the total is counted up to COUNT_LIMIT rows (beyond: "more than 1,000");
 - with a text query or a filter, a page is sorted from the matching rows (relevance or name), up to
-  COUNT_LIMIT matches; beyond, they come in the register's order (by id), read only until the page is
-  full; with neither, a page is read in the order of the name index;
+  COUNT_LIMIT matches; beyond, they come as stored (unsorted, so read only until the page is full; by id
+  on SQLite); with neither, a page is read in the order of the name index;
 - the facets come in one query: the visible associations matching the text are read once (up to
   FACET_LIMIT + 1 rows), then grouped once per facet; beyond FACET_LIMIT, the facet values are
   offered without counts, from their small reference tables.
@@ -282,11 +282,18 @@ def _count(filters: "SearchFilters", *, staff: bool, located: bool) -> tuple[int
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count (capped: see _count) instead of running COUNT(*) itself."""
+    """A paginator told its count (capped: see _count) instead of running COUNT(*) itself.
 
-    def __init__(self, object_list, per_page, *, count: int):
+    ``stored_order``: the rows come unsorted on purpose (too many matches, see search_results)."""
+
+    def __init__(self, object_list, per_page, *, count: int, stored_order: bool = False):
+        self.stored_order = stored_order
         super().__init__(object_list, per_page)
         self.count = count
+
+    def _check_object_list_is_ordered(self):
+        if not self.stored_order:
+            super()._check_object_list_is_ordered()
 
 
 # --- Facets -----------------------------------------------------------------------------------------
@@ -585,7 +592,13 @@ def search_settings():
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [SEARCH_WORK_MEM])
+            # No parallel plan: a page of unsorted matches must come in the same order from one request to the
+            # next, and these queries are too short to gain from workers.
+            cursor.execute(
+                "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)",
+                [SEARCH_WORK_MEM],
+            )
         yield
 
 
@@ -626,11 +639,19 @@ def search_results(
         rows = rows.filter(latitude__isnull=False, longitude__isnull=False)
     rows = rows.select_related("neighbourhood").only(*RESULT_FIELDS)
     order = filters.effective_order
+    stored_order = False
     if filters.narrows() and is_capped:
         # Too many matches to sort them all (at national scale a common word or a theme matches 100,000
-        # rows): they come in the register's order, read only until the page is full. The page says so.
+        # rows): they come as stored, read only until the page is full. The page says so. Any ORDER BY,
+        # even by id, makes PostgreSQL fetch every match from the table to sort them (34,000 rows read for
+        # "soutien scolaire" in two families at 1.9M associations: 185 ms, against a few ms unsorted). The
+        # bitmap scan returns rows in the table's physical order, the same from one page to the next
+        # (parallel plans are turned off in search_settings); SQLite, small, keeps the id order.
         order = ORDER_REGISTER
-        rows = rows.order_by("id")
+        if _is_postgresql():
+            rows, stored_order = rows.order_by(), True
+        else:
+            rows = rows.order_by("id")
     elif order == ORDER_RELEVANCE:
         rows = rows.annotate(spaced_name=Concat(Value(" "), "search_name")).order_by(*_relevance(filters, mode=mode))
     elif filters.narrows():
@@ -638,7 +659,7 @@ def search_results(
         # with words and themes ("Tennis club…" all sit under T, sports clubs rarely under A), so such a walk
         # can read most of the table before it finds a page of matches.
         rows = rows.order_by(Lower("search_name"), "id")
-    page = CountedPaginator(rows, per_page, count=total).get_page(page_number)
+    page = CountedPaginator(rows, per_page, count=total, stored_order=stored_order).get_page(page_number)
     return SearchResults(
         page=page,
         facets=facets,

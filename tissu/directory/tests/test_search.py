@@ -321,7 +321,7 @@ def test_the_count_stops_at_the_limit(client, make_association, monkeypatch):
     results = response.context["results"]
     assert (results.total, results.is_capped, results.order) == (5, True, "register")
     assert "More than 5 associations match." in response.content.decode()
-    assert "listed in the order of the register" in response.content.decode()
+    assert "listed in the order they are stored" in response.content.decode()
     assert "Page 1 of 1" not in response.content.decode()
 
 

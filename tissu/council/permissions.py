@@ -16,7 +16,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from tissu.council import selectors
-from tissu.council.models import Candidacy, Consultation, Document, Election, Meeting, WorkingGroup
+from tissu.council.models import (
+    ActionItem,
+    Candidacy,
+    College,
+    Consultation,
+    Document,
+    Election,
+    Meeting,
+    MeetingItem,
+    WorkingGroup,
+)
 from tissu.directory.models import MANAGER_ROLES, Association
 from tissu.directory.permissions import is_manager
 
@@ -49,6 +59,39 @@ def is_council_member(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_city_staff or bool(managed_associations(user)) or selectors.is_bureau_member(user)
+
+
+def _get_or_404(queryset, **lookup):
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_college_for_office(user, pk: int) -> College:
+    require_office(user)
+    return _get_or_404(College.objects.all(), pk=pk)
+
+
+def get_association_for_office(user, slug: str) -> Association:
+    require_office(user)
+    return _get_or_404(Association.objects.all(), slug=slug)
+
+
+def get_item_for_bureau(user, pk: int) -> MeetingItem:
+    """An item proposed for a meeting, for the bureau and the office, who decide on it (404 before 403: an
+    unknown number says nothing)."""
+    item = _get_or_404(MeetingItem.objects.select_related("meeting"), pk=pk)
+    if not is_bureau_or_office(user):
+        raise PermissionDenied
+    return item
+
+
+def get_action_for_bureau(user, pk: int) -> ActionItem:
+    action = _get_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
+    if not is_bureau_or_office(user):
+        raise PermissionDenied
+    return action
 
 
 def get_election_for_user(user, pk: int, *, write: bool = False) -> Election:

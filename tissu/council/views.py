@@ -1,5 +1,7 @@
 """Council views: the public page, the configuration by the office, and elections."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +25,6 @@ from tissu.council.forms import (
     RepresentativeForm,
 )
 from tissu.council.models import Ballot, College, Election, Phase
-from tissu.directory.models import Association
 from tissu.directory.views_common import apply_errors, post_only, posted, render_form
 from tissu.lib.pdf import pdf_response
 
@@ -89,11 +90,7 @@ def _unplaced() -> int:
 @require_http_methods(["GET", "POST"])
 def college_edit(request, pk=None):
     permissions.require_office(request.user)
-    college = None
-    if pk is not None:
-        college = College.objects.filter(pk=pk).first()
-        if college is None:
-            raise Http404
+    college = permissions.get_college_for_office(request.user, pk) if pk is not None else None
     form = CollegeForm(posted(request), instance=college)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -133,11 +130,8 @@ def placement(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def override_edit(request, slug):
-    permissions.require_office(request.user)
-    association = Association.objects.filter(slug=slug).first()
-    if association is None:
-        raise Http404
-    current = getattr(association, "council_override", None) if hasattr(association, "council_override") else None
+    association = permissions.get_association_for_office(request.user, slug)
+    current = getattr(association, "council_override", None)
     form = OverrideForm(
         posted(request),
         initial={"college": current.college_id if current else None, "reason": current.reason if current else ""},
@@ -205,7 +199,8 @@ def election_create(request):
 @require_http_methods(["GET", "POST"])
 def election_edit(request, pk):
     election = permissions.get_election_for_user(request.user, pk, write=True)
-    form = ElectionForm(posted(request), instance=Election.objects.get(pk=election.pk))
+    # The form validates a copy: the service compares the stored election with the new values.
+    form = ElectionForm(posted(request), instance=copy.copy(election))
     if request.method == "POST" and form.is_valid():
         try:
             services.election_update(actor=request.user, election=election, values=form.cleaned_data)

@@ -154,11 +154,9 @@ def item_propose(request, pk):
 
 @login_required
 def item_decide(request, pk, action):
-    item = MeetingItem.objects.filter(pk=pk).select_related("meeting").first()
-    if item is None or action not in ("accept", "decline"):
+    if action not in ("accept", "decline"):
         raise Http404
-    if not permissions.is_bureau_or_office(request.user):
-        raise PermissionDenied
+    item = permissions.get_item_for_bureau(request.user, pk)
     return _post_action(
         request,
         lambda: services.item_decide(actor=request.user, item=item, accept=action == "accept"),
@@ -259,11 +257,7 @@ def action_create(request, pk):
 
 @login_required
 def action_done(request, pk):
-    action = ActionItem.objects.filter(pk=pk).select_related("meeting").first()
-    if action is None:
-        raise Http404
-    if not permissions.is_bureau_or_office(request.user):
-        raise PermissionDenied
+    action = permissions.get_action_for_bureau(request.user, pk)
     target = request.POST.get("meeting", "")
     return _post_action(
         request,

@@ -17,6 +17,8 @@ from tissu.accounts.models import StaffRole
 from tissu.directory.models import MANAGER_ROLES, Association, Membership
 from tissu.directory.permissions import is_manager
 from tissu.funding.models import (
+    AidScheme,
+    CallForProjects,
     CommitteeMember,
     CommitteeSession,
     ConflictDeclaration,
@@ -37,6 +39,22 @@ def is_elected(user) -> bool:
 def require_office(user) -> None:
     if not is_office(user):
         raise PermissionDenied
+
+
+def get_scheme_for_office(user, pk: int) -> AidScheme:
+    require_office(user)
+    scheme = AidScheme.objects.filter(pk=pk).first()
+    if scheme is None:
+        raise Http404
+    return scheme
+
+
+def get_call_for_office(user, pk: int) -> CallForProjects:
+    require_office(user)
+    call = CallForProjects.objects.filter(pk=pk).first()
+    if call is None:
+        raise Http404
+    return call
 
 
 def can_see_overview(user) -> bool:

@@ -199,11 +199,7 @@ def scheme_create(request):
 @associations_office_required
 @require_http_methods(["GET", "POST"])
 def scheme_edit(request, pk):
-    try:
-        scheme = AidScheme.objects.get(pk=pk)
-    except AidScheme.DoesNotExist:
-        raise Http404 from None
-    return _scheme_form(request, scheme)
+    return _scheme_form(request, permissions.get_scheme_for_office(request.user, pk))
 
 
 def _call_form(request, call=None):
@@ -232,11 +228,7 @@ def call_create(request):
 @associations_office_required
 @require_http_methods(["GET", "POST"])
 def call_edit(request, pk):
-    try:
-        call = CallForProjects.objects.get(pk=pk)
-    except CallForProjects.DoesNotExist:
-        raise Http404 from None
-    return _call_form(request, call)
+    return _call_form(request, permissions.get_call_for_office(request.user, pk))
 
 
 # --- Envelopes and overview ----------------------------------------------------------------------------------

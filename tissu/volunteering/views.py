@@ -17,6 +17,7 @@ from tissu.directory.permissions import get_association_for_user
 from tissu.directory.views_common import apply_errors, post_only, posted, render_form
 from tissu.lib.pdf import pdf_response
 from tissu.volunteering import matching, permissions, saved_searches, selectors, services
+from tissu.volunteering.figures import volunteering_figures
 from tissu.volunteering.forms import (
     ApplicationActionForm,
     ApplyForm,
@@ -608,6 +609,4 @@ def figures(request):
         year = today.year
     if not 2000 <= year <= today.year + 1:
         year = today.year
-    from tissu.volunteering.figures import volunteering_figures
-
     return render(request, "volunteering/staff/figures.html", {"figures": volunteering_figures(year=year)})

@@ -27,8 +27,8 @@ from tissu.council.models import (
     MeetingItem,
     WorkingGroup,
 )
-from tissu.directory.models import MANAGER_ROLES, Association
-from tissu.directory.permissions import is_manager
+from tissu.directory.models import Association
+from tissu.directory.permissions import is_manager, managed_associations
 
 
 def is_office(user) -> bool:
@@ -42,16 +42,6 @@ def require_office(user) -> None:
 
 def is_bureau_or_office(user) -> bool:
     return is_office(user) or selectors.is_bureau_member(user)
-
-
-def managed_associations(user) -> list[Association]:
-    if not user.is_authenticated:
-        return []
-    return list(
-        Association.objects.filter(memberships__user=user, memberships__role__in=MANAGER_ROLES)
-        .distinct()
-        .order_by("search_name", "id")
-    )
 
 
 def is_council_member(user) -> bool:

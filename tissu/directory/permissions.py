@@ -12,6 +12,18 @@ def is_manager(user, association: Association) -> bool:
     return Membership.objects.filter(user=user, association=association, role__in=MANAGER_ROLES).exists()
 
 
+def managed_associations(user) -> list[Association]:
+    """The associations this person manages (officers with a manager's role), by name: what every module
+    offers them to act for (lend, borrow, book, apply for a grant, vote)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Association.objects.filter(memberships__user=user, memberships__role__in=MANAGER_ROLES)
+        .distinct()
+        .order_by("search_name", "id")
+    )
+
+
 def is_member(user, association: Association) -> bool:
     return user.is_authenticated and Membership.objects.filter(user=user, association=association).exists()
 

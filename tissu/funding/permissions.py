@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from tissu.accounts.models import StaffRole
-from tissu.directory.models import MANAGER_ROLES, Association, Membership
-from tissu.directory.permissions import is_manager
+from tissu.directory.models import Association, Membership
+from tissu.directory.permissions import is_manager, managed_associations
 from tissu.funding.models import (
     AidScheme,
     CallForProjects,
@@ -59,16 +59,6 @@ def get_call_for_office(user, pk: int) -> CallForProjects:
 
 def can_see_overview(user) -> bool:
     return is_office(user) or is_elected(user)
-
-
-def managed_associations(user) -> list[Association]:
-    if not user.is_authenticated:
-        return []
-    return list(
-        Association.objects.filter(memberships__user=user, memberships__role__in=MANAGER_ROLES)
-        .distinct()
-        .order_by("search_name", "id")
-    )
 
 
 def get_managed_association(user, pk) -> Association:

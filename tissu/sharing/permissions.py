@@ -11,20 +11,9 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from tissu.directory.models import MANAGER_ROLES, Association
-from tissu.directory.permissions import can_edit, is_manager
+from tissu.directory.models import Association
+from tissu.directory.permissions import can_edit, is_manager, managed_associations
 from tissu.sharing.models import BorrowerPolicy, Item, Loan
-
-
-def managed_associations(user) -> list[Association]:
-    """The associations this person manages (borrows for, lends from), by name."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        Association.objects.filter(memberships__user=user, memberships__role__in=MANAGER_ROLES)
-        .distinct()
-        .order_by("search_name", "id")
-    )
 
 
 def can_manage_item(user, item: Item) -> bool:

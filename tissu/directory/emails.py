@@ -8,11 +8,26 @@ from django.urls import reverse
 
 from tissu.accounts.models import StaffRole, User
 from tissu.city.selectors import city_settings_get
+from tissu.directory.models import MANAGER_ROLES
 from tissu.lib.email import send_templated
 
 
 def _url(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
+
+
+def association_managers(association) -> list[User]:
+    """The people who manage an association (active accounts), to write to in each one's language."""
+    return list(
+        User.objects.filter(
+            memberships__association=association,
+            memberships__role__in=MANAGER_ROLES,
+            is_active=True,
+            deleted_at__isnull=True,
+        )
+        .distinct()
+        .order_by("email")
+    )
 
 
 def office_recipients() -> list[str]:

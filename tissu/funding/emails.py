@@ -4,25 +4,12 @@ they run after the commit of the service that decided to send them."""
 from django.conf import settings
 from django.urls import reverse
 
-from tissu.accounts.models import User
-from tissu.directory.emails import office_recipients
-from tissu.directory.models import MANAGER_ROLES
+from tissu.directory.emails import association_managers, office_recipients
 from tissu.lib.email import send_templated
 
 
-def _managers(association) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__association=association,
-            memberships__role__in=MANAGER_ROLES,
-            is_active=True,
-            deleted_at__isnull=True,
-        ).order_by("email")
-    )
-
-
 def _to_managers(association, template: str, context: dict) -> None:
-    for manager in _managers(association):
+    for manager in association_managers(association):
         send_templated(
             template=template, to=manager.email, context={**context, "user": manager}, language=manager.language
         )

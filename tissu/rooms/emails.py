@@ -3,27 +3,12 @@
 from django.conf import settings
 from django.urls import reverse
 
-from tissu.accounts.models import User
-from tissu.directory.emails import office_recipients
-from tissu.directory.models import MANAGER_ROLES
+from tissu.directory.emails import association_managers, office_recipients
 from tissu.lib.email import send_templated
 
 
 def _url(name: str, pk: int) -> str:
     return settings.SITE_URL + reverse(name, args=[pk])
-
-
-def managers(association) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__association=association,
-            memberships__role__in=MANAGER_ROLES,
-            is_active=True,
-            deleted_at__isnull=True,
-        )
-        .distinct()
-        .order_by("email")
-    )
 
 
 def booking_requested(*, booking) -> None:
@@ -52,7 +37,7 @@ def booking_decided(*, booking) -> None:
 
 def campaign_published(*, campaign, association, requests) -> None:
     """The season's allocation is published: each association's managers get its decisions with reasons."""
-    for person in managers(association):
+    for person in association_managers(association):
         send_templated(
             template="rooms/emails/campaign_published",
             to=person.email,

@@ -4,24 +4,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from tissu.accounts.models import User
-from tissu.directory.emails import office_recipients
-from tissu.directory.models import MANAGER_ROLES
+from tissu.directory.emails import association_managers, office_recipients
 from tissu.lib.email import send_templated
 
 
 def _loan_url(loan) -> str:
     return settings.SITE_URL + reverse("sharing:loan-detail", args=[loan.pk])
-
-
-def _managers(association) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__association=association,
-            memberships__role__in=MANAGER_ROLES,
-            is_active=True,
-            deleted_at__isnull=True,
-        ).order_by("email")
-    )
 
 
 def _send_to_lenders(*, loan, template: str, context: dict) -> None:
@@ -32,7 +20,7 @@ def _send_to_lenders(*, loan, template: str, context: dict) -> None:
         if recipients:
             send_templated(template=template, to=recipients, context=context)
         return
-    for manager in _managers(loan.item.owner):
+    for manager in association_managers(loan.item.owner):
         send_templated(
             template=template, to=manager.email, context={**context, "user": manager}, language=manager.language
         )
@@ -63,7 +51,7 @@ def send_loan_decided(*, loan) -> None:
 def _send_to_borrowers(*, loan, template: str, context: dict) -> None:
     """The borrowing association's managers, each in their language."""
     context = {"loan": loan, "item": loan.item, "url": _loan_url(loan), **context}
-    for manager in _managers(loan.borrower):
+    for manager in association_managers(loan.borrower):
         send_templated(
             template=template, to=manager.email, context={**context, "user": manager}, language=manager.language
         )
@@ -92,7 +80,7 @@ def _expert_people(expert) -> list[User]:
     if expert.user_id:
         user = expert.user
         return [user] if user.is_active and user.deleted_at is None else []
-    return _managers(expert.association)
+    return association_managers(expert.association)
 
 
 def _send_each(people, *, template: str, context: dict) -> None:
@@ -111,13 +99,17 @@ def send_help_proposed(*, contact) -> None:
 def send_help_answered(*, contact) -> None:
     """The expert accepted or declined: to the association's managers."""
     context = {"contact": contact, "help_request": contact.request, "url": _contact_url(contact)}
-    _send_each(_managers(contact.request.association), template="sharing/emails/help_answered", context=context)
+    _send_each(
+        association_managers(contact.request.association), template="sharing/emails/help_answered", context=context
+    )
 
 
 def send_help_message(*, message) -> None:
     """A message in an exchange: to the other side (never to its author)."""
     contact = message.contact
-    people = _managers(contact.request.association) if message.from_expert else _expert_people(contact.expert)
+    people = (
+        association_managers(contact.request.association) if message.from_expert else _expert_people(contact.expert)
+    )
     context = {"contact": contact, "message": message, "help_request": contact.request, "url": _contact_url(contact)}
     _send_each(
         [person for person in people if person.pk != message.author_id],

@@ -630,7 +630,7 @@ def run(db: str, repeat: int) -> dict:
 
     from tissu.directory.forms_search import AssociationSearchForm
     from tissu.directory.models import Association
-    from tissu.directory.search_selectors import COUNT_LIMIT, _count
+    from tissu.directory.search_selectors import COUNT_LIMIT, matching
 
     client = Client()
     url = reverse("directory:association-list")
@@ -665,7 +665,8 @@ def run(db: str, repeat: int) -> dict:
     capped = 0
     for params in queries:
         filters = AssociationSearchForm(params).filters()
-        counted, mode = _count(filters, staff=False, located=False)
+        _, ids, mode = matching(filters, staff=False)
+        counted = len(ids)
         key = mode if filters.terms else "no text"
         modes[key] = modes.get(key, 0) + 1
         capped += counted > COUNT_LIMIT

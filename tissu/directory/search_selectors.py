@@ -5,24 +5,26 @@ queried; each query word becomes a 5-character stem prefix that must start a wor
 
 - SQLite: ``search_text LIKE 'term%' OR search_text LIKE '% term%'`` for each term (a scan: fine
   at a city's scale).
-- PostgreSQL: ``search_vector @@ to_tsquery('simple', 'term & …')``. search_vector (migration 0005, a
-  stored generated column, not a model field) holds the words of search_text and the first 3, 4 and 5
-  characters of each longer word, so that a term of 3 to 5 characters is an exact lexeme of the GIN
-  index (shorter ones are prefixes, ``term:*``): the same matches as LIKE, without the index collecting
-  every lexeme that starts with the term. When that finds nothing, typos: the folded query must be
-  word-similar to the name (``search_name %> 'query'``, pg_trgm, the gin_trgm_ops index of migration
-  0003), in the same count query. The publics filter reads ``audience_ids`` (migration 0005: the
-  many-to-many table denormalised in the row by a trigger) rather than a semi-join.
+- PostgreSQL: one tsquery over ``search_vector`` (a stored generated column, not a model field) and its GIN
+  index, for the text and every facet filter at once (``'sport' & ('~f011000' | '~f006000') & '~volunteers'``).
+  The vector holds the words of search_text, the first 3, 4 and 5 characters of each longer word (migration
+  0006: a term of 3 to 5 characters is an exact lexeme, shorter ones are prefixes ``term:*``: the same
+  matches as LIKE) and one lexeme per facet value of the row (migration 0007: ``~f`` family, ``~n``
+  neighbourhood, ``~q`` QPV, ``~a`` public, ``~employer``, ``~volunteers``, ``~verified``); only the RNA
+  position and the visibility stay column conditions. When the words as typed find nothing, typos: each
+  word also stands for its closest words in the directory's vocabulary (``directory_search_word``, pg_trgm
+  similarity, migration 0007), and the search runs again with them.
 
 The page runs three queries whatever the data (count, facets, page; with no match at all, no page is
-read), and their cost is bounded:
+read; two more when typos are looked for), and their cost is bounded:
 - the total is counted up to COUNT_LIMIT rows (beyond: "more than 1,000");
 - with a text query or a filter, a page is sorted from the matching rows (relevance or name), up to
   COUNT_LIMIT matches; beyond, they come as stored (unsorted, so read only until the page is full; by id
   on SQLite); with neither, a page is read in the order of the name index;
 - the facets come in one query: the visible associations matching the text are read once (up to
   FACET_LIMIT + 1 rows), then grouped once per facet; beyond FACET_LIMIT, the facet values are
-  offered without counts, from their small reference tables.
+  offered without counts, from their small reference tables (when the count already found more than
+  COUNT_LIMIT matches, the base set, which holds them all, is not read).
 """
 
 # The facet and count queries are assembled from constants, table names and Django-compiled SQL; every
@@ -30,7 +32,7 @@ read), and their cost is bounded:
 # ruff: noqa: S608
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
@@ -46,7 +48,8 @@ PAGE_SIZE = 20
 MAP_PAGE_SIZE = 200
 COUNT_LIMIT = 1_000
 FACET_LIMIT = 1_000
-FUZZY_MIN_LENGTH = 4  # shorter queries have too few trigrams for a meaningful similarity
+FUZZY_MIN_LENGTH = 4  # shorter words have too few trigrams for a meaningful similarity
+CORRECTIONS_PER_WORD = 3
 WORD_START_LENGTHS = range(3, search.PREFIX_LENGTH + 1)  # the word starts stored in search_vector (0005)
 
 # How the text is matched: the full-text index (PostgreSQL; SQLite always scans with LIKE), LIKE on search_text
@@ -99,10 +102,18 @@ class SearchFilters:
     volunteers: bool = False
     statuses: tuple[str, ...] = ()
     order: str = ""  # "" → relevance with a text query, name order without
+    # Set by the search when the words as typed find nothing: for each query word, its own term and those of
+    # the closest words of the directory's vocabulary (typos; PostgreSQL only).
+    alternatives: tuple[tuple[str, ...], ...] = ()
 
     @property
     def terms(self) -> list[str]:
         return search.query_terms(self.q)
+
+    @property
+    def term_groups(self) -> list[tuple[str, ...]]:
+        """What the text requires: every group must start a word, by any of its terms."""
+        return list(self.alternatives) or [(term,) for term in self.terms]
 
     @property
     def effective_order(self) -> str:
@@ -127,30 +138,78 @@ class SearchFilters:
 # --- Expressions ------------------------------------------------------------------------------------
 
 
-class _FullTextMatch(Func):
-    """search_vector @@ to_tsquery('simple'::regconfig, %s): the stored vector of search_text (migration 0005,
-    PostgreSQL only, not a model field) and its GIN index."""
+class _VectorMatch(Func):
+    """search_vector @@ (tsquery && …): the stored vector of search_text, its word starts and the row's facet
+    values (migrations 0006 and 0007; PostgreSQL only, not a model field), with its GIN index."""
 
-    arity = 1
-    template = "search_vector @@ to_tsquery('simple'::regconfig, %(expressions)s)"
+    template = "search_vector @@ (%(expressions)s)"
+    arg_joiner = " && "
     output_field = BooleanField()
 
 
-class _HasAudience(Func):
-    """audience_ids && ARRAY(ids of these slugs): the association's publics, denormalised by migration 0005
-    (PostgreSQL only, not a model field, kept in sync by a trigger on the many-to-many table)."""
+class _LexemesOf(Func):
+    """The tsquery "'~n3' | '~n7'" of the reference rows with these slugs or codes, evaluated once per
+    query; an unknown value matches nothing (the bare prefix, such as '~n', is no row's lexeme)."""
 
-    template = "audience_ids && ARRAY(SELECT id::integer FROM %(table)s WHERE slug IN (%(expressions)s))"
+    template = (
+        "(SELECT COALESCE(string_agg(quote_literal(%(prefix)s || id), ' | '), quote_literal(%(prefix)s))::tsquery "
+        "FROM %(table)s WHERE %(column)s IN (%(expressions)s))"
+    )
     output_field = BooleanField()
 
 
-class _WordSimilar(Func):
-    """search_name %> 'query': the query is word-similar to part of the name (pg_trgm, gin_trgm_ops index)."""
+def _lexeme(text: str) -> str:
+    """A quoted tsquery operand: whatever it holds (quotes, backslashes, operators), it stays one lexeme."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
-    arity = 2
-    template = "%(expressions)s"
-    arg_joiner = " %%> "
-    output_field = BooleanField()
+
+def _term_lexeme(term: str) -> str:
+    # Of 3 to 5 characters, a term is an exact lexeme (the vector holds every word's first 3, 4 and 5
+    # characters, migration 0006); shorter, a prefix.
+    return _lexeme(term) if len(term) in WORD_START_LENGTHS else f"{_lexeme(term)}:*"
+
+
+def _any_of(operands: list[str]) -> str:
+    return operands[0] if len(operands) == 1 else "(" + " | ".join(operands) + ")"
+
+
+def _tsquery(filters: "SearchFilters") -> str:
+    """The text and the facet filters that need no lookup, as tsquery text ("" when there are none)."""
+    operands = [_any_of([_term_lexeme(term) for term in group]) for group in filters.term_groups]
+    if filters.families:
+        operands.append(_any_of([_lexeme(f"~f{code}") for code in filters.families]))
+    for flag, wanted in (
+        ("employer", filters.employer),
+        ("volunteers", filters.volunteers),
+        ("verified", STATUS_VERIFIED in filters.statuses),
+    ):
+        if wanted:
+            operands.append(_lexeme(f"~{flag}"))
+    return " & ".join(operands)
+
+
+def _vector_condition(filters: "SearchFilters") -> Q | None:
+    """PostgreSQL: the text and every facet filter as one tsquery over search_vector, answered by one scan
+    of its GIN index, which walks the rarest posting list and skips through the others instead of building
+    one bitmap per filter and ANDing them (a theme family alone is 300,000 rows at national scale)."""
+    expressions = []
+    if text := _tsquery(filters):
+        expressions.append(RawSQL("%s::tsquery", (text,)))
+    for prefix, model, column, values in (
+        ("~n", Neighbourhood, "slug", filters.neighbourhoods),
+        ("~q", PriorityArea, "code", filters.qpvs),
+        ("~a", Audience, "slug", filters.audiences),
+    ):
+        if values:
+            expressions.append(
+                _LexemesOf(
+                    *[Value(value) for value in values],
+                    prefix=f"'{prefix}'",
+                    table=connection.ops.quote_name(model._meta.db_table),
+                    column=connection.ops.quote_name(column),
+                )
+            )
+    return Q(_VectorMatch(*expressions)) if expressions else None
 
 
 def _is_postgresql() -> bool:
@@ -162,17 +221,15 @@ def _can_be_fuzzy(filters: "SearchFilters") -> bool:
 
 
 def _text_condition(filters: "SearchFilters", *, mode: str = MODE_INDEX) -> Q:
-    """The text condition; ``mode`` says how (see MODE_*), all finding the same word starts but typos."""
-    if mode == MODE_FUZZY:
-        return Q(_WordSimilar(F("search_name"), Value(search.fold(filters.q))))
-    if mode == MODE_INDEX and _is_postgresql():
-        # Terms are [a-z0-9]+: nothing to escape. Of 3 to 5 characters, a term is an exact lexeme (the vector
-        # holds every word's first 3, 4 and 5 characters, migration 0005); shorter, a prefix.
-        tsquery = " & ".join(term if len(term) in WORD_START_LENGTHS else f"{term}:*" for term in filters.terms)
-        return Q(_FullTextMatch(Value(tsquery)))
+    """The text alone (each group of terms must start a word); ``mode`` says how (see MODE_*)."""
+    if _is_postgresql() and mode != MODE_SCAN:
+        return _vector_condition(SearchFilters(q=filters.q, alternatives=filters.alternatives)) or Q()
     condition = Q()
-    for term in filters.terms:
-        condition &= Q(search_text__startswith=term) | Q(search_text__contains=f" {term}")
+    for group in filters.term_groups:
+        any_term = Q()
+        for term in group:
+            any_term |= Q(search_text__startswith=term) | Q(search_text__contains=f" {term}")
+        condition &= any_term
     return condition
 
 
@@ -210,8 +267,13 @@ def _positions(filters: "SearchFilters", *, staff: bool) -> list[str]:
 
 
 def _conditions(filters: "SearchFilters", *, staff: bool, mode: str = MODE_INDEX) -> dict[str, Q]:
-    """One condition per filter, by name."""
+    """One condition per filter, by name (on PostgreSQL, the text and the facets are one condition)."""
     conditions: dict[str, Q] = {}
+    if _is_postgresql() and mode != MODE_SCAN:
+        if (match := _vector_condition(filters)) is not None:
+            conditions["match"] = match
+        conditions["status"] = Q(rna_position__in=_positions(filters, staff=staff))
+        return conditions
     if filters.terms:
         conditions["q"] = _text_condition(filters, mode=mode)
     if filters.families:
@@ -220,10 +282,7 @@ def _conditions(filters: "SearchFilters", *, staff: bool, mode: str = MODE_INDEX
         conditions["neighbourhood"] = Q(neighbourhood__slug__in=filters.neighbourhoods)
     if filters.qpvs:
         conditions["qpv"] = Q(qpv__code__in=filters.qpvs)
-    if filters.audiences and _is_postgresql():
-        slugs = [Value(slug) for slug in filters.audiences]
-        conditions["audience"] = Q(_HasAudience(*slugs, table=Audience._meta.db_table))
-    elif filters.audiences:
+    if filters.audiences:
         # A subquery rather than a join: one row per association, whatever its number of publics.
         through = Association.audiences.through.objects.filter(audience__slug__in=filters.audiences)
         conditions["audience"] = Q(pk__in=through.values("association_id"))
@@ -252,37 +311,59 @@ def association_search(
     return _filtered(filters, staff=staff, mode=mode).order_by("search_name", "id")
 
 
-def _count(filters: "SearchFilters", *, staff: bool, located: bool) -> tuple[int, str]:
-    """(matches counted up to COUNT_LIMIT + 1, the text mode to search with).
+def _matching_ids(filters: "SearchFilters", *, staff: bool, located: bool) -> list[int]:
+    """The ids of the matches, up to COUNT_LIMIT + 1 of them, in the order the database finds them: their
+    number is the count, and the page is read from them by primary key instead of searching again."""
+    queryset = association_search(filters=filters, staff=staff)
+    if located:
+        queryset = queryset.filter(latitude__isnull=False, longitude__isnull=False)
+    return list(queryset.order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])
 
-    When the full text finds nothing, the same query counts the typo matches: the CASE runs its subquery
-    only then."""
-    mode = MODE_INDEX
 
-    def limited(mode: str) -> tuple[str, tuple]:
-        queryset = association_search(filters=filters, staff=staff, mode=mode)
-        if located:
-            queryset = queryset.filter(latitude__isnull=False, longitude__isnull=False)
-        return _sql(queryset.order_by().values("pk")[: COUNT_LIMIT + 1])
-
-    exact_sql, exact_params = limited(mode)
-    if _can_be_fuzzy(filters):
-        fuzzy_sql, fuzzy_params = limited(MODE_FUZZY)
-        sql = (
-            f"SELECT c.n, CASE WHEN c.n = 0 THEN (SELECT COUNT(*) FROM ({fuzzy_sql}) t) ELSE 0 END "
-            f"FROM (SELECT COUNT(*) AS n FROM ({exact_sql}) e) c"
-        )
-        params = fuzzy_params + exact_params
-    else:
-        sql, params = f"SELECT COUNT(*), 0 FROM ({exact_sql}) e", exact_params
+def _corrected(filters: "SearchFilters") -> "SearchFilters | None":
+    """PostgreSQL, when the words as typed find nothing together: each word that starts no word of the
+    directory's vocabulary (``directory_search_word``, migration 0007) stands instead for its closest words
+    there (trigram similarity, at most CORRECTIONS_PER_WORD). None when every word is known (they just do not
+    meet in one association) or when an unknown one has nothing close: no typo to correct."""
+    tokens = list(dict.fromkeys(search.tokens(filters.q)))
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        exact, fuzzy = cursor.fetchone()
-    return (fuzzy, MODE_FUZZY) if not exact and fuzzy else (exact, mode)
+        # Terms are [a-z0-9]+: nothing to escape in the LIKE pattern.
+        cursor.execute(
+            "SELECT t.word, EXISTS (SELECT FROM directory_search_word w WHERE w.word LIKE left(t.word, %s) || '%%'), "
+            "ARRAY(SELECT w.word FROM directory_search_word w WHERE length(t.word) >= %s AND w.word %% t.word "
+            "ORDER BY similarity(w.word, t.word) DESC, w.word LIMIT %s) "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(word, n) ORDER BY t.n",
+            [search.PREFIX_LENGTH, FUZZY_MIN_LENGTH, CORRECTIONS_PER_WORD, tokens],
+        )
+        rows = cursor.fetchall()
+    groups: list[tuple[str, ...]] = []
+    corrected = False
+    for token, known, close in rows:
+        if known:
+            group: tuple[str, ...] = (token[: search.PREFIX_LENGTH],)
+        elif close:
+            group, corrected = tuple(dict.fromkeys(word[: search.PREFIX_LENGTH] for word in close)), True
+        else:
+            return None
+        if group not in groups:
+            groups.append(group)
+    return replace(filters, alternatives=tuple(groups)) if corrected else None
+
+
+def matching(filters: "SearchFilters", *, staff: bool, located: bool = False) -> tuple["SearchFilters", list[int], str]:
+    """(the filters to search with, the ids of the matches up to COUNT_LIMIT + 1, the text mode).
+
+    When the words as typed find nothing, typos: on PostgreSQL the close words of the vocabulary are tried
+    (two more queries, only then)."""
+    ids = _matching_ids(filters, staff=staff, located=located)
+    corrected = _corrected(filters) if not ids and _can_be_fuzzy(filters) else None
+    if corrected is not None and (fuzzy_ids := _matching_ids(corrected, staff=staff, located=located)):
+        return corrected, fuzzy_ids, MODE_FUZZY
+    return filters, ids, MODE_INDEX
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count (capped: see _count) instead of running COUNT(*) itself.
+    """A paginator told its count (capped: see _matching_ids) instead of running COUNT(*) itself.
 
     ``stored_order``: the rows come unsorted on purpose (too many matches, see search_results)."""
 
@@ -294,6 +375,22 @@ class CountedPaginator(Paginator):
     def _check_object_list_is_ordered(self):
         if not self.stored_order:
             super()._check_object_list_is_ordered()
+
+
+class IdsPaginator(CountedPaginator):
+    """Pages of matches in the order the count found their ids (too many to sort, see search_results):
+    a page reads its rows by primary key."""
+
+    def __init__(self, object_list, per_page, *, count: int, ids: list[int]):
+        super().__init__(object_list, per_page, count=count, stored_order=True)
+        self.ids = ids
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        wanted = self.ids[bottom : min(bottom + self.per_page, self.count)]
+        found = {row.pk: row for row in self.object_list.filter(pk__in=wanted)} if wanted else {}
+        return self._get_page([found[pk] for pk in wanted if pk in found], number, self)
 
 
 # --- Facets -----------------------------------------------------------------------------------------
@@ -479,11 +576,17 @@ def _count_parts(filters: SearchFilters, *, staff: bool) -> list[tuple[str, tupl
     return parts
 
 
-def _facet_rows(filters: SearchFilters, *, staff: bool, mode: str) -> list[tuple]:
+def _facet_rows(filters: SearchFilters, *, staff: bool, mode: str, count: bool) -> list[tuple]:
     """Every facet in one round trip. The base set b (visible associations matching the text, any
-    status, no facet filter) is read once, up to FACET_LIMIT + 1 rows, then grouped once per facet."""
+    status, no facet filter) is read once, up to FACET_LIMIT + 1 rows, then grouped once per facet.
+    Without ``count``, only the values of the reference tables (no base set is read)."""
+    if not count:
+        union = " UNION ALL ".join(part for part, _ in _reference_parts())
+        with connection.cursor() as cursor:
+            cursor.execute(union, tuple(param for _, params in _reference_parts() for param in params))
+            return cursor.fetchall()
     base = _visible(staff=staff)
-    if filters.terms:
+    if filters.term_groups:
         base = base.filter(_text_condition(filters, mode=mode))
     columns = _BASE_COLUMNS
     if _is_postgresql():
@@ -501,13 +604,16 @@ def _facet_rows(filters: SearchFilters, *, staff: bool, mode: str) -> list[tuple
         return cursor.fetchall()
 
 
-def search_facets(*, filters: SearchFilters, staff: bool = False, mode: str = MODE_INDEX) -> tuple[list[Facet], bool]:
+def search_facets(
+    *, filters: SearchFilters, staff: bool = False, mode: str = MODE_INDEX, count: bool = True
+) -> tuple[list[Facet], bool]:
     """The facets, in one query: with counts when at most FACET_LIMIT visible associations match the text
-    (whatever the facet filters), else their values without counts."""
+    (whatever the facet filters), else their values without counts. ``count=False``: the caller knows that
+    more than FACET_LIMIT match (the base set is not read)."""
     labels: dict[str, dict[str, str]] = {}
     counts: dict[str, dict[str, tuple]] = {}
-    counted = True
-    for facet, value, label, n, *extra, kind in _facet_rows(filters, staff=staff, mode=mode):
+    counted = count
+    for facet, value, label, n, *extra, kind in _facet_rows(filters, staff=staff, mode=mode, count=count):
         if kind == "ref":
             labels.setdefault(facet, {})[value] = label
         elif kind == "total":
@@ -627,41 +733,17 @@ def search_results(
 ) -> SearchResults:
     """One page of results: count, facets, page (plus an estimate on PostgreSQL with text), whatever the data.
     ``located`` keeps the associations that have coordinates (the map)."""
-    counted, mode = _count(filters, staff=staff, located=located)
+    filters, ids, mode = matching(filters, staff=staff, located=located)
+    counted = len(ids)
     total, is_capped = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
-    facets, facets_counted = search_facets(filters=filters, staff=staff, mode=mode) if with_facets else ([], False)
-    if facets_counted and is_capped:
-        # The facets counted every match (up to FACET_LIMIT): the exact total comes for free.
-        [flags] = [facet for facet in facets if facet.name == "flags"]
-        total, is_capped = flags.total, False
-    rows = association_search(filters=filters, staff=staff, mode=mode)
-    if located:
-        rows = rows.filter(latitude__isnull=False, longitude__isnull=False)
-    rows = rows.select_related("neighbourhood").only(*RESULT_FIELDS)
-    order = filters.effective_order
-    stored_order = False
-    if filters.narrows() and is_capped:
-        # Too many matches to sort them all (at national scale a common word or a theme matches 100,000
-        # rows): they come as stored, read only until the page is full. The page says so. Any ORDER BY,
-        # even by id, makes PostgreSQL fetch every match from the table to sort them (34,000 rows read for
-        # "soutien scolaire" in two families at 1.9M associations: 185 ms, against a few ms unsorted). The
-        # bitmap scan returns rows in the table's physical order, the same from one page to the next
-        # (parallel plans are turned off in search_settings); SQLite, small, keeps the id order.
-        order = ORDER_REGISTER
-        if _is_postgresql():
-            rows, stored_order = rows.order_by(), True
-        else:
-            rows = rows.order_by("id")
-    elif order == ORDER_RELEVANCE:
-        rows = rows.annotate(spaced_name=Concat(Value(" "), "search_name")).order_by(*_relevance(filters, mode=mode))
-    elif filters.narrows():
-        # Matches are sorted from the matching rows, never by walking the name index: names are correlated
-        # with words and themes ("Tennis club…" all sit under T, sports clubs rarely under A), so such a walk
-        # can read most of the table before it finds a page of matches.
-        rows = rows.order_by(Lower("search_name"), "id")
-    page = CountedPaginator(rows, per_page, count=total, stored_order=stored_order).get_page(page_number)
+    # The facets' base set (the text alone) holds every match: with more than COUNT_LIMIT (= FACET_LIMIT)
+    # matches it is too large to count, and is not read.
+    facets, facets_counted = (
+        search_facets(filters=filters, staff=staff, mode=mode, count=not is_capped) if with_facets else ([], False)
+    )
+    paginator, order = _paginator(filters, ids, staff=staff, mode=mode, per_page=per_page, located=located)
     return SearchResults(
-        page=page,
+        page=paginator.get_page(page_number),
         facets=facets,
         total=total,
         is_capped=is_capped,
@@ -669,6 +751,45 @@ def search_results(
         order=order,
         fuzzy=mode == MODE_FUZZY,
     )
+
+
+def _paginator(
+    filters: SearchFilters, ids: list[int], *, staff: bool, mode: str, per_page: int, located: bool
+) -> tuple[Paginator, str]:
+    """The pages of the matches whose ids were counted (up to COUNT_LIMIT + 1), and the order used."""
+    total = min(len(ids), COUNT_LIMIT)
+    rows = Association.objects.select_related("neighbourhood").only(*RESULT_FIELDS)
+    if not filters.narrows():
+        # Neither text nor filter: read in the order of the (rna_position, search_name) index.
+        matches = association_search(filters=filters, staff=staff, mode=mode)
+        if located:
+            matches = matches.filter(latitude__isnull=False, longitude__isnull=False)
+        rows = matches.select_related("neighbourhood").only(*RESULT_FIELDS)
+        return CountedPaginator(rows, per_page, count=total), ORDER_NAME
+    if len(ids) > COUNT_LIMIT:
+        # Too many matches to sort them all (at national scale a common word or a theme matches 100,000
+        # rows): they come as found, and the page says so. Any ORDER BY, even by id, makes PostgreSQL fetch
+        # every match from the table to sort them (34,000 rows read for "soutien scolaire" in two families at
+        # 1.9M associations: 185 ms); the count stops after COUNT_LIMIT + 1 in the table's physical order (the
+        # same from one request to the next: parallel plans are turned off in search_settings), and a page
+        # reads its rows by primary key. SQLite, small, keeps the id order of every match.
+        if _is_postgresql():
+            return IdsPaginator(rows, per_page, count=total, ids=ids), ORDER_REGISTER
+        matches = association_search(filters=filters, staff=staff, mode=mode)
+        if located:
+            matches = matches.filter(latitude__isnull=False, longitude__isnull=False)
+        rows = matches.select_related("neighbourhood").only(*RESULT_FIELDS).order_by("id")
+        return CountedPaginator(rows, per_page, count=total), ORDER_REGISTER
+    # At most COUNT_LIMIT matches: sorted, read by primary key from the ids just counted.
+    rows = rows.filter(pk__in=ids)
+    if filters.effective_order == ORDER_RELEVANCE:
+        rows = rows.annotate(spaced_name=Concat(Value(" "), "search_name")).order_by(*_relevance(filters, mode=mode))
+    else:
+        # Never by walking the name index: names are correlated with words and themes ("Tennis club…" all sit
+        # under T, sports clubs rarely under A), so such a walk can read most of the table before it finds a
+        # page of matches.
+        rows = rows.order_by(Lower("search_name"), "id")
+    return CountedPaginator(rows, per_page, count=total), filters.effective_order
 
 
 def office_address(association: Association) -> str:

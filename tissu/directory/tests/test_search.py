@@ -95,7 +95,7 @@ def test_on_postgresql_a_typo_finds_close_names_when_nothing_matches(client, mak
     response = client.get(URL, {"q": "chorrale"})  # its prefix "chorr" starts no word
     assert names(response) == ["Chorale de Bellerive"]
     assert response.context["results"].fuzzy
-    assert "these names come close" in response.content.decode()
+    assert "these use close words" in response.content.decode()
     assert names(client.get(URL, {"q": "judo"})) == ["Club de judo"]  # exact matches: no close names
 
 
@@ -115,6 +115,102 @@ def test_the_full_text_index_and_like_find_the_same_associations(make_associatio
     assert sorted(found(q="sportives")) == ["Sport pour tous", "Union sportive de Bellerive"]
     assert sorted(found(q="spo")) == ["Sport pour tous", "Union sportive de Bellerive"]
     assert found(q="spe") == ["Club de spéléologie"]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_facet_lexemes_of_the_vector_follow_every_change_and_match_the_columns(make_association):
+    """PostgreSQL answers text and facets from one tsquery over search_vector (migration 0007); the column
+    conditions (SQLite's way, MODE_SCAN) must find the same associations, before and after each kind of write."""
+    from tissu.directory.models import Association
+
+    centre = Neighbourhood.objects.create(name="Centre", slug="centre")
+    gare = Neighbourhood.objects.create(name="Gare", slug="gare")
+    qpv = PriorityArea.objects.create(code="QN09101M", name="Les Tilleuls")
+    youth = Audience.objects.create(name="Jeunes", slug="jeunes")
+    seniors = Audience.objects.create(name="Seniors", slug="seniors")
+    judo = make_association("Club de judo", theme_1="011140", neighbourhood=centre, accepts_volunteers=True)
+    choir = make_association("Chorale du centre", theme_1="006030", theme_2="011140", qpv=qpv, is_employer=True)
+    make_association("Jardins partagés", theme_1="013000", neighbourhood=gare, verified_at=timezone.now())
+    make_association("Club dissous", theme_1="011140", rna_position="D", neighbourhood=centre)
+    judo.audiences.set([youth])
+    choir.audiences.set([youth, seniors])
+    cases = [
+        {"families": ("011000",)}, {"families": ("006000", "013000")}, {"families": ("999999",)},
+        {"neighbourhoods": ("centre",)}, {"neighbourhoods": ("centre", "gare")}, {"neighbourhoods": ("nowhere",)},
+        {"qpvs": ("QN09101M",)}, {"qpvs": ("QN00000X",)}, {"audiences": ("jeunes",)},
+        {"audiences": ("seniors", "jeunes")}, {"audiences": ("nobody",)}, {"employer": True}, {"volunteers": True},
+        {"statuses": ("verified",)}, {"statuses": ("active", "dissolved")}, {"q": "club", "families": ("011000",)},
+        {"q": "club", "neighbourhoods": ("centre",), "statuses": ("dissolved",)},
+        {"q": "chorale", "audiences": ("seniors",), "qpvs": ("QN09101M",), "employer": True},
+        {"families": ("011000",), "audiences": ("jeunes",), "volunteers": True},
+        {"families": ("01100'0",)}, {"q": "jardins", "statuses": ("verified",)},
+    ]  # fmt: skip
+
+    def check():
+        for case in cases:
+            filters = SearchFilters(**case)
+            by_vector = search_selectors.association_search(filters=filters, mode=search_selectors.MODE_INDEX)
+            by_columns = search_selectors.association_search(filters=filters, mode=search_selectors.MODE_SCAN)
+            assert sorted(by_vector.values_list("name", flat=True)) == sorted(
+                by_columns.values_list("name", flat=True)
+            ), case
+
+    check()
+    assert found(families=("011000",)) == ["Chorale du centre", "Club de judo"]  # the second theme counts
+    # Every kind of write: the ORM, a queryset update, the many-to-many table (its trigger), a deletion.
+    judo.accepts_volunteers, judo.is_employer, judo.neighbourhood = False, True, gare
+    judo.save()
+    Association.objects.filter(pk=choir.pk).update(qpv=None, verified_at=timezone.now(), theme_2="", family_2="")
+    judo.audiences.add(seniors)
+    choir.audiences.remove(youth)
+    gare.delete()  # ON DELETE SET NULL
+    check()
+    assert found(neighbourhoods=("gare",)) == []
+    assert found(audiences=("seniors",)) == ["Chorale du centre", "Club de judo"]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_on_postgresql_only_unknown_words_are_corrected(client, make_association):
+    make_association("Chorale de Bellerive")
+    make_association("Club de judo")
+    # Two known words that never meet: nothing, and no correction offered.
+    response = client.get(URL, {"q": "chorale judo"})
+    assert names(response) == [] and not response.context["results"].fuzzy
+    # A typo next to a good word: the typo alone is corrected.
+    response = client.get(URL, {"q": "chorrale bellerive"})
+    assert names(response) == ["Chorale de Bellerive"] and response.context["results"].fuzzy
+    # An unknown word with nothing close: nothing.
+    assert names(client.get(URL, {"q": "xylophone"})) == []
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_vocabulary_learns_the_words_of_new_and_renamed_associations(client, make_association):
+    from tissu.directory.models import Association
+
+    club = make_association("Club de judo")
+    assert names(client.get(URL, {"q": "bdaminton"})) == []
+    Association.objects.filter(pk=club.pk).update(search_text="club badminton")
+    response = client.get(URL, {"q": "bdaminton"})
+    assert names(response) == ["Club de judo"] and response.context["results"].fuzzy
+
+
+def test_pages_beyond_the_limit_are_disjoint_slices_of_the_matches(make_association, monkeypatch):
+    monkeypatch.setattr(search_selectors, "COUNT_LIMIT", 10)
+    monkeypatch.setattr(search_selectors, "FACET_LIMIT", 10)
+    for number in range(14):
+        make_association(f"Chorale {number:02d}")
+    make_association("Club de judo")
+
+    def page(number):
+        results = search_results(filters=SearchFilters(q="chorale"), page_number=number, per_page=4)
+        assert (results.total, results.is_capped, results.order) == (10, True, "register")
+        return [association.name for association in results.page]
+
+    pages = [page(1), page(2), page(3)]
+    assert page(1) == pages[0]  # the same from one request to the next
+    assert [len(names) for names in pages] == [4, 4, 2]
+    assert len({name for names in pages for name in names}) == 10
+    assert all(name.startswith("Chorale") for names in pages for name in names)
 
 
 # --- Scope --------------------------------------------------------------------------------------------
@@ -325,12 +421,15 @@ def test_the_count_stops_at_the_limit(client, make_association, monkeypatch):
     assert "Page 1 of 1" not in response.content.decode()
 
 
-def test_counted_facets_give_the_exact_total_beyond_the_count_limit(client, make_association, monkeypatch):
+def test_beyond_the_limit_the_facets_are_offered_without_counts(client, make_association, monkeypatch):
     monkeypatch.setattr(search_selectors, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search_selectors, "FACET_LIMIT", 5)
     for number in range(7):
-        make_association(f"Chorale {number}")
+        make_association(f"Chorale {number}", theme_1="006020")
     results = client.get(URL, {"q": "chorale"}).context["results"]
-    assert (results.total, results.is_capped) == (7, False)
+    assert not results.facets_counted
+    [family] = [facet for facet in results.facets if facet.name == "family"]
+    assert [(value.value, value.count) for value in family.values if value.value == "006000"] == [("006000", None)]
 
 
 # --- The page -----------------------------------------------------------------------------------------

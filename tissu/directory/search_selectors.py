@@ -235,16 +235,24 @@ def _text_condition(filters: "SearchFilters", *, mode: str = MODE_INDEX) -> Q:
 
 def _relevance(filters: "SearchFilters", *, mode: str) -> list:
     """Order by relevance: typo matches by similarity; others with names matching every term first."""
+    first, _ = _sort_keys(filters, mode=mode)
+    return [first, "search_name", "id"]
+
+
+def _sort_keys(filters: "SearchFilters", *, mode: str) -> tuple:
+    """The page's order as two keys (then the id): by relevance, typo matches by similarity to the name,
+    others with names matching every term first, then by name; or by name."""
+    if filters.effective_order != ORDER_RELEVANCE:
+        return Lower("search_name"), Value("")
     if mode == MODE_FUZZY:
         similarity = Func(
             Value(search.fold(filters.q)), F("search_name"), function="word_similarity", output_field=FloatField()
         )
-        return [similarity.desc(), "search_name", "id"]
+        return Value(1.0) - similarity, F("search_name")
     condition = Q()
     for term in filters.terms:
         condition &= Q(spaced_name__contains=f" {term}")
-    name_match = Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return [name_match, "search_name", "id"]
+    return Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField()), F("search_name")
 
 
 # --- Filtering --------------------------------------------------------------------------------------
@@ -311,13 +319,34 @@ def association_search(
     return _filtered(filters, staff=staff, mode=mode).order_by("search_name", "id")
 
 
-def _matching_ids(filters: "SearchFilters", *, staff: bool, located: bool) -> list[int]:
-    """The ids of the matches, up to COUNT_LIMIT + 1 of them, in the order the database finds them: their
-    number is the count, and the page is read from them by primary key instead of searching again."""
-    queryset = association_search(filters=filters, staff=staff)
+def _matching_ids(filters: "SearchFilters", *, staff: bool, located: bool, mode: str = MODE_INDEX) -> list[int]:
+    """The ids of the matches, up to COUNT_LIMIT + 1 of them: their number is the count, and the page is
+    read from them by primary key instead of searching again.
+
+    On PostgreSQL, with a text or a filter, they come in the page's order, sorted in the same query from the
+    rows it has just read (the matches are read once per page): by relevance or name when there are at most
+    COUNT_LIMIT, else as found (see _paginator)."""
+    queryset = association_search(filters=filters, staff=staff).order_by()
     if located:
         queryset = queryset.filter(latitude__isnull=False, longitude__isnull=False)
-    return list(queryset.order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])
+    if not (_is_postgresql() and filters.narrows()):
+        return list(queryset.values_list("pk", flat=True)[: COUNT_LIMIT + 1])
+    if filters.effective_order == ORDER_RELEVANCE:
+        queryset = queryset.annotate(spaced_name=Concat(Value(" "), "search_name"))
+    first, second = _sort_keys(filters, mode=mode)
+    sql, params = _sql(
+        queryset.annotate(sort_1=first, sort_2=second).values("pk", "sort_1", "sort_2")[: COUNT_LIMIT + 1]
+    )
+    with connection.cursor() as cursor:
+        # row_number() keeps the order the rows were found in (the table's physical order, the same from one
+        # request to the next: parallel plans are turned off in search_settings).
+        cursor.execute(
+            f"WITH m AS MATERIALIZED (SELECT s.*, row_number() OVER () AS n FROM ({sql}) s) "
+            "SELECT m.pk FROM m CROSS JOIN (SELECT COUNT(*) > %s AS capped FROM m) c "
+            "ORDER BY CASE WHEN c.capped THEN m.n END, m.sort_1, m.sort_2, m.pk",
+            (*params, COUNT_LIMIT),
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _corrected(filters: "SearchFilters") -> "SearchFilters | None":
@@ -357,7 +386,7 @@ def matching(filters: "SearchFilters", *, staff: bool, located: bool = False) ->
     (two more queries, only then)."""
     ids = _matching_ids(filters, staff=staff, located=located)
     corrected = _corrected(filters) if not ids and _can_be_fuzzy(filters) else None
-    if corrected is not None and (fuzzy_ids := _matching_ids(corrected, staff=staff, located=located)):
+    if corrected is not None and (fuzzy_ids := _matching_ids(corrected, staff=staff, located=located, mode=MODE_FUZZY)):
         return corrected, fuzzy_ids, MODE_FUZZY
     return filters, ids, MODE_INDEX
 
@@ -378,8 +407,8 @@ class CountedPaginator(Paginator):
 
 
 class IdsPaginator(CountedPaginator):
-    """Pages of matches in the order the count found their ids (too many to sort, see search_results):
-    a page reads its rows by primary key."""
+    """Pages of matches whose ids came in the page's order (PostgreSQL, see _matching_ids): a page reads its
+    rows by primary key."""
 
     def __init__(self, object_list, per_page, *, count: int, ids: list[int]):
         super().__init__(object_list, per_page, count=count, stored_order=True)
@@ -604,6 +633,29 @@ def _facet_rows(filters: SearchFilters, *, staff: bool, mode: str, count: bool) 
         return cursor.fetchall()
 
 
+# The facets' base set is not read when PostgreSQL's planner expects the text alone to match more than this
+# many times FACET_LIMIT associations: its estimates of common words (statistics target 1000 on the vector,
+# migration 0006) are within a factor of two or so, and a rare word is estimated low, so read.
+FACET_ESTIMATE_MARGIN = 5
+
+
+def _base_expected_too_large(filters: SearchFilters, *, staff: bool, mode: str) -> bool:
+    """PostgreSQL, with a text and a filter: whether the planner expects the text alone to match far more
+    associations than FACET_LIMIT (one EXPLAIN, no row read). Without a filter the base set is about the
+    matches themselves (all statuses instead of the active ones), already counted."""
+    narrowed = (
+        filters.families or filters.neighbourhoods or filters.qpvs or filters.audiences or filters.employer
+        or filters.volunteers or filters.statuses
+    )  # fmt: skip
+    if not (_is_postgresql() and filters.term_groups and narrowed):
+        return False
+    base_sql, base_params = _sql(_visible(staff=staff).filter(_text_condition(filters, mode=mode)).values("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {base_sql}", base_params)
+        [plan] = cursor.fetchone()[0]
+    return plan["Plan"]["Plan Rows"] > FACET_ESTIMATE_MARGIN * FACET_LIMIT
+
+
 def search_facets(
     *, filters: SearchFilters, staff: bool = False, mode: str = MODE_INDEX, count: bool = True
 ) -> tuple[list[Facet], bool]:
@@ -736,11 +788,13 @@ def search_results(
     filters, ids, mode = matching(filters, staff=staff, located=located)
     counted = len(ids)
     total, is_capped = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
-    # The facets' base set (the text alone) holds every match: with more than COUNT_LIMIT (= FACET_LIMIT)
-    # matches it is too large to count, and is not read.
-    facets, facets_counted = (
-        search_facets(filters=filters, staff=staff, mode=mode, count=not is_capped) if with_facets else ([], False)
-    )
+    facets, facets_counted = [], False
+    if with_facets:
+        # The facets' base set (the text alone) holds every match: with more than COUNT_LIMIT (= FACET_LIMIT)
+        # matches it is too large to count, and is not read; nor when the text alone is expected to match far
+        # more (a common word with a rare filter: 1,001 rows read for nothing).
+        count = not is_capped and not _base_expected_too_large(filters, staff=staff, mode=mode)
+        facets, facets_counted = search_facets(filters=filters, staff=staff, mode=mode, count=count)
     paginator, order = _paginator(filters, ids, staff=staff, mode=mode, per_page=per_page, located=located)
     return SearchResults(
         page=paginator.get_page(page_number),
@@ -766,15 +820,16 @@ def _paginator(
             matches = matches.filter(latitude__isnull=False, longitude__isnull=False)
         rows = matches.select_related("neighbourhood").only(*RESULT_FIELDS)
         return CountedPaginator(rows, per_page, count=total), ORDER_NAME
+    if _is_postgresql():
+        # The ids came sorted (_matching_ids): a page reads its rows by primary key.
+        order = ORDER_REGISTER if len(ids) > COUNT_LIMIT else filters.effective_order
+        return IdsPaginator(rows, per_page, count=total, ids=ids), order
     if len(ids) > COUNT_LIMIT:
         # Too many matches to sort them all (at national scale a common word or a theme matches 100,000
-        # rows): they come as found, and the page says so. Any ORDER BY, even by id, makes PostgreSQL fetch
-        # every match from the table to sort them (34,000 rows read for "soutien scolaire" in two families at
-        # 1.9M associations: 185 ms); the count stops after COUNT_LIMIT + 1 in the table's physical order (the
-        # same from one request to the next: parallel plans are turned off in search_settings), and a page
-        # reads its rows by primary key. SQLite, small, keeps the id order of every match.
-        if _is_postgresql():
-            return IdsPaginator(rows, per_page, count=total, ids=ids), ORDER_REGISTER
+        # rows): they come as found, and the page says so (any ORDER BY, even by id, makes PostgreSQL fetch
+        # every match from the table to sort them: 185 ms for "soutien scolaire" in two families at 1.9M
+        # associations, against a few ms for the first 1,001 as found). SQLite, small, keeps the id order
+        # of every match.
         matches = association_search(filters=filters, staff=staff, mode=mode)
         if located:
             matches = matches.filter(latitude__isnull=False, longitude__isnull=False)
@@ -788,7 +843,7 @@ def _paginator(
         # Never by walking the name index: names are correlated with words and themes ("Tennis club…" all sit
         # under T, sports clubs rarely under A), so such a walk can read most of the table before it finds a
         # page of matches.
-        rows = rows.order_by(Lower("search_name"), "id")
+        rows = rows.order_by(*_sort_keys(filters, mode=mode)[:1], "id")
     return CountedPaginator(rows, per_page, count=total), filters.effective_order
 
 

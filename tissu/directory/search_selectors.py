@@ -418,7 +418,7 @@ class IdsPaginator(CountedPaginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         wanted = self.ids[bottom : min(bottom + self.per_page, self.count)]
-        found = {row.pk: row for row in self.object_list.filter(pk__in=wanted)} if wanted else {}
+        found = {row.pk: row for row in self.object_list.filter(pk__in=wanted).order_by()} if wanted else {}
         return self._get_page([found[pk] for pk in wanted if pk in found], number, self)
 
 

@@ -213,6 +213,23 @@ def test_pages_beyond_the_limit_are_disjoint_slices_of_the_matches(make_associat
     assert all(name.startswith("Chorale") for names in pages for name in names)
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_facets_are_not_counted_when_the_words_alone_are_expected_to_match_too_many(make_association, monkeypatch):
+    monkeypatch.setattr(search_selectors, "FACET_LIMIT", 3)
+    monkeypatch.setattr(search_selectors, "FACET_ESTIMATE_MARGIN", 1)
+    centre = Neighbourhood.objects.create(name="Centre", slug="centre")
+    for number in range(40):
+        make_association(f"Club {number:02d}", neighbourhood=centre if number == 7 else None)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_association")
+    results = search_results(filters=SearchFilters(q="club", neighbourhoods=("centre",)), page_number=1)
+    assert [association.name for association in results.page] == ["Club 07"]
+    assert (results.total, results.facets_counted) == (1, False)
+    # A rare word with the same filter: its base set is read and counted.
+    results = search_results(filters=SearchFilters(q="club 07", neighbourhoods=("centre",)), page_number=1)
+    assert results.facets_counted
+
+
 # --- Scope --------------------------------------------------------------------------------------------
 
 

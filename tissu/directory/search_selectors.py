@@ -793,7 +793,10 @@ def search_results(
         # The facets' base set (the text alone) holds every match: with more than COUNT_LIMIT (= FACET_LIMIT)
         # matches it is too large to count, and is not read; nor when the text alone is expected to match far
         # more (a common word with a rare filter: 1,001 rows read for nothing).
-        count = not is_capped and not _base_expected_too_large(filters, staff=staff, mode=mode)
+        # (The estimate is asked even when capped, so that the page's number of queries depends on the request
+        # alone, not on the data.)
+        too_large = _base_expected_too_large(filters, staff=staff, mode=mode)
+        count = not is_capped and not too_large
         facets, facets_counted = search_facets(filters=filters, staff=staff, mode=mode, count=count)
     paginator, order = _paginator(filters, ids, staff=staff, mode=mode, per_page=per_page, located=located)
     return SearchResults(

@@ -350,6 +350,30 @@ def test_a_failed_bulk_load_brings_the_indexes_back(monkeypatch):
     assert not Association.objects.exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="bulk mode is PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_large_first_load_is_vacuumed_once_committed(monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(imports, "BULK_MIN_ROWS", 0)
+    with CaptureQueriesContext(connection) as captured:
+        result = run(MESSY)
+    assert result.created == 8
+    assert [query["sql"] for query in captured if query["sql"].startswith("VACUUM")] == [
+        'VACUUM (ANALYZE) "directory_association"'
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="bulk mode is PostgreSQL only")
+def test_inside_a_callers_transaction_the_load_is_left_to_autovacuum(monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(imports, "BULK_MIN_ROWS", 0)
+    with CaptureQueriesContext(connection) as captured:
+        run(MESSY)
+    assert not [query for query in captured if query["sql"].startswith("VACUUM")]
+
+
 def test_backslashes_tabs_and_line_breaks_come_through_unchanged(tmp_path):
     # PostgreSQL's COPY lines are formatted by the import itself: its escaping must round-trip.
     path = rewrite(

@@ -128,11 +128,15 @@ class SearchFilters:
             or self.employer or self.volunteers or STATUS_VERIFIED in self.statuses
         )  # fmt: skip
 
-    def is_filtered(self) -> bool:
+    def has_filters(self) -> bool:
+        """Any facet or status chosen, the text aside."""
         return bool(
-            self.q or self.families or self.neighbourhoods or self.qpvs or self.audiences
-            or self.employer or self.volunteers or self.statuses
+            self.families or self.neighbourhoods or self.qpvs or self.audiences or self.employer or self.volunteers
+            or self.statuses
         )  # fmt: skip
+
+    def is_filtered(self) -> bool:
+        return bool(self.q) or self.has_filters()
 
 
 # --- Expressions ------------------------------------------------------------------------------------
@@ -319,6 +323,14 @@ def association_search(
     return _filtered(filters, staff=staff, mode=mode).order_by("search_name", "id")
 
 
+def _matches(filters: "SearchFilters", *, staff: bool, located: bool, mode: str = MODE_INDEX) -> QuerySet[Association]:
+    """The matching associations in name order; ``located``: only those with coordinates (the map)."""
+    queryset = association_search(filters=filters, staff=staff, mode=mode)
+    if located:
+        queryset = queryset.filter(latitude__isnull=False, longitude__isnull=False)
+    return queryset
+
+
 def _matching_ids(filters: "SearchFilters", *, staff: bool, located: bool, mode: str = MODE_INDEX) -> list[int]:
     """The ids of the matches, up to COUNT_LIMIT + 1 of them: their number is the count, and the page is
     read from them by primary key instead of searching again.
@@ -326,9 +338,7 @@ def _matching_ids(filters: "SearchFilters", *, staff: bool, located: bool, mode:
     On PostgreSQL, with a text or a filter, they come in the page's order, sorted in the same query from the
     rows it has just read (the matches are read once per page): by relevance or name when there are at most
     COUNT_LIMIT, else as found (see _paginator)."""
-    queryset = association_search(filters=filters, staff=staff).order_by()
-    if located:
-        queryset = queryset.filter(latitude__isnull=False, longitude__isnull=False)
+    queryset = _matches(filters, staff=staff, located=located).order_by()
     if not (_is_postgresql() and filters.narrows()):
         return list(queryset.values_list("pk", flat=True)[: COUNT_LIMIT + 1])
     if filters.effective_order == ORDER_RELEVANCE:
@@ -578,7 +588,7 @@ def _count_parts(filters: SearchFilters, *, staff: bool) -> list[tuple[str, tupl
     where, params = _where(conditions, without="audience")
     through = Association.audiences.through._meta.db_table
     select = _ROW.format(facet="'audience'", value="a.slug", label="''", n="COUNT(*)", extra=zero, kind="count")
-    if _is_postgresql():  # the publics denormalised in the row (migration 0005)
+    if _is_postgresql():  # the publics denormalised in the row (migration 0006)
         publics = "b CROSS JOIN unnest(b.audience_ids) AS t(audience_id)"
     else:
         publics = f"b JOIN {through} t ON t.association_id = b.id"
@@ -610,9 +620,12 @@ def _facet_rows(filters: SearchFilters, *, staff: bool, mode: str, count: bool) 
     status, no facet filter) is read once, up to FACET_LIMIT + 1 rows, then grouped once per facet.
     Without ``count``, only the values of the reference tables (no base set is read)."""
     if not count:
-        union = " UNION ALL ".join(part for part, _ in _reference_parts())
+        references = _reference_parts()
         with connection.cursor() as cursor:
-            cursor.execute(union, tuple(param for _, params in _reference_parts() for param in params))
+            cursor.execute(
+                " UNION ALL ".join(part for part, _ in references),
+                tuple(param for _, params in references for param in params),
+            )
             return cursor.fetchall()
     base = _visible(staff=staff)
     if filters.term_groups:
@@ -643,11 +656,7 @@ def _base_expected_too_large(filters: SearchFilters, *, staff: bool, mode: str) 
     """PostgreSQL, with a text and a filter: whether the planner expects the text alone to match far more
     associations than FACET_LIMIT (one EXPLAIN, no row read). Without a filter the base set is about the
     matches themselves (all statuses instead of the active ones), already counted."""
-    narrowed = (
-        filters.families or filters.neighbourhoods or filters.qpvs or filters.audiences or filters.employer
-        or filters.volunteers or filters.statuses
-    )  # fmt: skip
-    if not (_is_postgresql() and filters.term_groups and narrowed):
+    if not (_is_postgresql() and filters.term_groups and filters.has_filters()):
         return False
     base_sql, base_params = _sql(_visible(staff=staff).filter(_text_condition(filters, mode=mode)).values("pk"))
     with connection.cursor() as cursor:
@@ -818,11 +827,8 @@ def _paginator(
     rows = Association.objects.select_related("neighbourhood").only(*RESULT_FIELDS)
     if not filters.narrows():
         # Neither text nor filter: read in the order of the (rna_position, search_name) index.
-        matches = association_search(filters=filters, staff=staff, mode=mode)
-        if located:
-            matches = matches.filter(latitude__isnull=False, longitude__isnull=False)
-        rows = matches.select_related("neighbourhood").only(*RESULT_FIELDS)
-        return CountedPaginator(rows, per_page, count=total), ORDER_NAME
+        rows = _matches(filters, staff=staff, located=located, mode=mode).select_related("neighbourhood")
+        return CountedPaginator(rows.only(*RESULT_FIELDS), per_page, count=total), ORDER_NAME
     if _is_postgresql():
         # The ids came sorted (_matching_ids): a page reads its rows by primary key.
         order = ORDER_REGISTER if len(ids) > COUNT_LIMIT else filters.effective_order
@@ -833,10 +839,8 @@ def _paginator(
         # every match from the table to sort them: 185 ms for "soutien scolaire" in two families at 1.9M
         # associations, against a few ms for the first 1,001 as found). SQLite, small, keeps the id order
         # of every match.
-        matches = association_search(filters=filters, staff=staff, mode=mode)
-        if located:
-            matches = matches.filter(latitude__isnull=False, longitude__isnull=False)
-        rows = matches.select_related("neighbourhood").only(*RESULT_FIELDS).order_by("id")
+        rows = _matches(filters, staff=staff, located=located, mode=mode).select_related("neighbourhood")
+        rows = rows.only(*RESULT_FIELDS).order_by("id")
         return CountedPaginator(rows, per_page, count=total), ORDER_REGISTER
     # At most COUNT_LIMIT matches: sorted, read by primary key from the ids just counted.
     rows = rows.filter(pk__in=ids)
